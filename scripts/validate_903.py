@@ -1,0 +1,564 @@
+"""Run the DfE's SSDA903 validation rules over every quarter drop of a raw folder.
+
+Runs inside `.venv-903/` (see `scripts/validate_903.sh`), where the PyPI package
+`csc-validator-be-903` (import name `lac_validator`) is installed; that package
+pins pandas < 2, so it cannot share the project's virtual environment.
+
+For each quarter folder `YYYY-YY-Qn` under the raw folder it reads `header`,
+`episodes` and `social_worker` (`.csv` or `.xlsx`, columns matched
+case-insensitively, see spec/extracts.md), hands them to the package as the
+tables `Header`, `Episodes` and `SWEpisodes`, runs every rule of the chosen
+rule set except the explicit exclusions below, and prints each failing rule
+with the rows it flags. The last line is `903 validation: N quarters, M errors`
+(M = failing rules summed over quarters + rules that crashed + files that could
+not be loaded); the exit code is 1 when M > 0.
+
+Collection year (see docs/ssda903-validation.md): a quarter of financial year
+YYYY-YY is validated as the 903 collection of that financial year
+(collectionYear = YYYY+1, collection start = 1 April YYYY) with the quarter end
+as the reference date (the package's `collection_end`). The rule set is that
+year's own when the package has one; financial years before 2022-23 (the
+earliest rule set packaged) use the 2022/23 rules plus the social worker rules
+of 2023/24 (the first year that has the social worker table); years after the
+newest packaged rule set use the newest.
+
+Usage: python scripts/validate_903.py [RAW_DIR] [--la E09000016] [--examples 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import io
+import logging
+import re
+import sys
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# The package logs every rule at INFO and prints from some rules; keep output ours.
+logging.disable(logging.CRITICAL)
+warnings.filterwarnings("ignore")
+
+import lac_validator.lac_validator as lac_validator_module  # noqa: E402
+from lac_validator.datastore import create_datastore  # noqa: E402
+from lac_validator.lac_validator import LacValidator  # noqa: E402
+from lac_validator.rule_engine import RuleDefinition  # noqa: E402
+from lac_validator.types import UploadedFile  # noqa: E402
+
+QUARTER_DIR = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})-Q(?P<q>[1-4])$")
+DEFAULT_LA = "E09000016"  # London Borough of Havering (the council of the reference report)
+
+FIRST_RULESET_YEAR = 2023  # lac2022_23: earliest rule set in csc-validator-be-903 0.1.17
+LAST_RULESET_YEAR = 2027  # lac2026_27: newest
+SW_RULES_FROM_YEAR = 2024  # lac2023_24 introduced the social worker (SWEpisodes) table
+
+# Our file name -> (package table name, columns the package expects, columns that may be absent)
+TABLES: dict[str, tuple[str, list[str], set[str]]] = {
+    "header": (
+        "Header",
+        ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+        {"UPN", "MOTHER", "MC_DOB"},
+    ),
+    "episodes": (
+        "Episodes",
+        [
+            "CHILD",
+            "DECOM",
+            "RNE",
+            "LS",
+            "CIN",
+            "PLACE",
+            "PLACE_PROVIDER",
+            "DEC",
+            "REC",
+            "REASON_PLACE_CHANGE",
+            "HOME_POST",
+            "PL_POST",
+            "URN",
+        ],
+        set(),
+    ),
+    "social_worker": (
+        "SWEpisodes",
+        ["CHILD", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+        {"SW_REASON"},
+    ),
+}
+DATE_COLUMNS = {"DOB", "MC_DOB", "DECOM", "DEC", "SW_DECOM", "SW_DEC"}
+ID_COLUMNS = {"CHILD", "SW_ID", "URN", "UPN", "SEX", "MOTHER"}
+
+# Rules that cannot pass or cannot run on this data because they need a table or
+# field the sample does not hold. One line of reason each, from reading the rule's
+# code in lac_validator/rules/lac20XX_YY/rule_<code>.py. Anything not listed runs.
+EXCLUDED: dict[str, str] = {
+    "104": "needs the UASC table / Header.UASC status",
+    "105": "checks Header.UASC, present only in XML returns (returns nothing for CSV)",
+    "112": "reads the AD1 (adoption) table",
+    "113": "reads the AD1 (adoption) table",
+    "114": "reads the AD1 (adoption) table",
+    "115": "reads the PlacedAdoption (should be placed for adoption) table",
+    "116": "reads the PlacedAdoption (should be placed for adoption) table",
+    "117": "reads the PlacedAdoption (should be placed for adoption) table",
+    "118": "reads the PlacedAdoption (should be placed for adoption) table",
+    "119": "reads the PlacedAdoption (should be placed for adoption) table",
+    "120": "reads the PlacedAdoption (should be placed for adoption) table",
+    "131": "reads the OC3 (care leavers) table",
+    "132": "reads the OC3 (care leavers) table",
+    "133": "reads the OC3 (care leavers) table",
+    "134": "reads the AD1 (adoption) table",
+    "151": "reads the AD1 (adoption) table",
+    "153": "reads the OC3 (care leavers) table",
+    "157": "reads the OC2 (health/offending outcomes) table",
+    "158": "reads the OC2 (health/offending outcomes) table",
+    "159": "reads the OC2 (health/offending outcomes) table",
+    "164": "needs the UASC table / Header.UASC status",
+    "165": "reads the OC3 (care leavers) table",
+    "166": "reads the Reviews table",
+    "167": "reads the Reviews table",
+    "175": "reads the AD1 (adoption) table",
+    "176": "reads the AD1 (adoption) table",
+    "177": "reads the AD1 (adoption) table",
+    "180": "reads the OC2 (health/offending outcomes) table",
+    "181": "reads the OC2 (health/offending outcomes) table",
+    "182": "reads the OC2 (health/offending outcomes) table",
+    "184": "reads the PlacedAdoption (should be placed for adoption) table",
+    "185": "reads the OC2 (health/offending outcomes) table",
+    "186": "reads the OC2 (health/offending outcomes) table",
+    "187": "reads the AD1 (adoption) table",
+    "188": "reads the OC2 (health/offending outcomes) table",
+    "189": "reads the OC2 (health/offending outcomes) table",
+    "190": "reads the OC2 (health/offending outcomes) table",
+    "191": "reads the OC2 (health/offending outcomes) table",
+    "192": "reads the OC2 (health/offending outcomes) table",
+    "193": "reads the OC2 (health/offending outcomes) table",
+    "196": "reads the OC2 (health/offending outcomes) table",
+    "197B": "reads the OC2 (health/offending outcomes) table",
+    "197a": "reads the OC2 (health/offending outcomes) table",
+    "198": "reads the OC2 (health/offending outcomes) table",
+    "202": "compares with the previous year's return (Header_last/Episodes_last)",
+    "203": "compares with the previous year's return (Header_last/Episodes_last)",
+    "204": "compares with the previous year's return (Header_last/Episodes_last)",
+    "205A": "needs the UASC table / Header.UASC status",
+    "205B": "needs the UASC table / Header.UASC status",
+    "205C": "needs the UASC table / Header.UASC status",
+    "205D": "needs the UASC table / Header.UASC status",
+    "207": "compares with the previous year's return (Header_last/Episodes_last)",
+    "208": "compares with the previous year's return (Header_last/Episodes_last)",
+    "215": "reads the OC2 (health/offending outcomes) table",
+    "219": "needs the Ofsted children's homes/social care providers URN lookup (metadata provider_info)",
+    "221": "needs the Ofsted children's homes/social care providers URN lookup (metadata provider_info)",
+    "224": "needs the Ofsted children's homes/social care providers URN lookup (metadata provider_info)",
+    "227": "needs the Ofsted children's homes/social care providers URN lookup (metadata provider_info)",
+    "228": "needs the Ofsted children's homes/social care providers URN lookup (metadata provider_info)",
+    "229": "needs the Ofsted children's homes/social care providers URN lookup (metadata provider_info)",
+    "231": "reads Header.UASC_STATUS, a field the sample does not hold (raises KeyError)",
+    "233": "reads Episodes.DATE_EPISODE_CEASED, a column no 903 table has (raises KeyError; package bug)",
+    "303": "needs the UASC table / Header.UASC status",
+    "304": "needs the UASC table / Header.UASC status",
+    "331": "reads the AD1 (adoption) table",
+    "333": "reads the AD1 (adoption) table",
+    "334": "reads the AD1 (adoption) table",
+    "335": "reads the AD1 (adoption) table",
+    "344": "reads the OC3 (care leavers) table",
+    "345": "reads the OC3 (care leavers) table",
+    "347": "reads the OC3 (care leavers) table",
+    "348": "reads the OC3 (care leavers) table",
+    "391": "reads the OC3 (care leavers) table",
+    "392a": "needs the UASC table / Header.UASC status",
+    "399": "reads the Reviews table",
+    "406": "needs the UASC table / Header.UASC status",
+    "440": "reads the Reviews table",
+    "441": "reads the Reviews table",
+    "452": "compares with the previous year's return (Header_last/Episodes_last)",
+    "453": "compares with the previous year's return (Header_last/Episodes_last)",
+    "502": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503A": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503B": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503C": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503D": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503E": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503F": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503G": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503H": "compares with the previous year's return (Header_last/Episodes_last)",
+    "503J": "compares with the previous year's return (Header_last/Episodes_last)",
+    "511": "reads the AD1 (adoption) table",
+    "514": "reads the AD1 (adoption) table",
+    "517": "reads the AD1 (adoption) table",
+    "518": "reads the AD1 (adoption) table",
+    "519": "reads the AD1 (adoption) table",
+    "520": "reads the AD1 (adoption) table",
+    "521": "reads the AD1 (adoption) table",
+    "522": "reads the PlacedAdoption (should be placed for adoption) table",
+    "523": "reads the AD1 (adoption) table",
+    "524": "reads the AD1 (adoption) table",
+    "525": "reads the AD1 (adoption) table",
+    "542": "reads the OC2 (health/offending outcomes) table",
+    "543": "reads the OC2 (health/offending outcomes) table",
+    "544": "reads the OC2 (health/offending outcomes) table",
+    "545": "reads the OC2 (health/offending outcomes) table",
+    "546": "reads the OC2 (health/offending outcomes) table",
+    "547": "reads the OC2 (health/offending outcomes) table",
+    "551": "reads the PlacedAdoption (should be placed for adoption) table",
+    "552": "reads the PlacedAdoption (should be placed for adoption) table",
+    "553": "reads the PlacedAdoption (should be placed for adoption) table",
+    "554": "reads the PlacedAdoption (should be placed for adoption) table",
+    "555": "reads the PlacedAdoption (should be placed for adoption) table",
+    "556": "reads the PlacedAdoption (should be placed for adoption) table",
+    "557": "reads the PlacedAdoption (should be placed for adoption) table",
+    "558": "reads the PlacedAdoption (should be placed for adoption) table",
+    "559": "reads the PlacedAdoption (should be placed for adoption) table",
+    "560": "reads the PlacedAdoption (should be placed for adoption) table",
+    "561": "reads the PlacedAdoption (should be placed for adoption) table",
+    "562": "compares with the previous year's return (Header_last/Episodes_last)",
+    "563": "reads the PlacedAdoption (should be placed for adoption) table",
+    "564": "reads the Missing (missing/away from placement) table",
+    "565": "reads the Missing (missing/away from placement) table",
+    "566": "reads the Missing (missing/away from placement) table",
+    "567": "reads the Missing (missing/away from placement) table",
+    "570": "reads the Missing (missing/away from placement) table",
+    "571": "reads the Missing (missing/away from placement) table",
+    "574": "reads the Missing (missing/away from placement) table",
+    "575": "reads the Missing (missing/away from placement) table",
+    "576": "reads the Missing (missing/away from placement) table",
+    "577": "reads the Missing (missing/away from placement) table",
+    "578": "reads the Missing (missing/away from placement) table",
+    "579": "reads the PlacedAdoption (should be placed for adoption) table",
+    "580": "reads the Missing (missing/away from placement) table",
+    "581": "reads the Missing (missing/away from placement) table",
+    "582": "reads the AD1 (adoption) table",
+    "583": "reads the PlacedAdoption (should be placed for adoption) table",
+    "584": "reads the PlacedAdoption (should be placed for adoption) table",
+    "586": "reads the Missing (missing/away from placement) table",
+    "601": "reads the AD1 (adoption) table",
+    "602": "reads the AD1 (adoption) table",
+    "624": "compares with the previous year's return (Header_last/Episodes_last)",
+    "626": "compares with the previous year's return (Header_last/Episodes_last)",
+    "628": "reads the OC3 (care leavers) table",
+    "630": "reads the PrevPerm (previous permanence) table",
+    "631": "reads the PrevPerm (previous permanence) table",
+    "632": "reads the PrevPerm (previous permanence) table",
+    "633": "reads the PrevPerm (previous permanence) table",
+    "634": "reads the PrevPerm (previous permanence) table",
+    "635": "reads the PrevPerm (previous permanence) table",
+    "700": "reads the DoLo (deprivation of liberty) table",
+    "701": "reads the DoLo (deprivation of liberty) table",
+    "702": "reads the DoLo (deprivation of liberty) table",
+    "703": "reads the DoLo (deprivation of liberty) table",
+    "704": "reads the DoLo (deprivation of liberty) table",
+    "705": "reads the DoLo (deprivation of liberty) table",
+    "706": "reads the DoLo (deprivation of liberty) table",
+    "707": "reads the DoLo (deprivation of liberty) table",
+    "708": "reads the DoLo (deprivation of liberty) table",
+    "709": "reads the DoLo (deprivation of liberty) table",
+    "710": "reads the DoLo (deprivation of liberty) table",
+    "1000": "reads the OC3 (care leavers) table",
+    "1001": "reads the OC3 (care leavers) table",
+    "1002": "reads the OC3 (care leavers) table",
+    "1003": "reads the PlacedAdoption (should be placed for adoption) table",
+    "1004": "reads the Missing (missing/away from placement) table",
+    "1005": "reads the Missing (missing/away from placement) table",
+    "1006": "reads the Missing (missing/away from placement) table",
+    "1007": "reads the OC3 (care leavers) table",
+    "1008": "needs the Ofsted children's homes/social care providers URN lookup (metadata provider_info)",
+    "1010": "reads the OC3 (care leavers) table",
+    "1011": "reads the OC3 (care leavers) table",
+    "1012": "checks only the PlacedAdoption/Missing/Reviews/AD1/PrevPerm/OC2 tables",
+    "1014": "reads the OC3 (care leavers) table",
+    "1016": "reads the OC3 (care leavers) table",
+    "3001": "reads the OC3 (care leavers) table",
+    "INT01": "reads the AD1 (adoption) table",
+    "INT02": "reads the PlacedAdoption (should be placed for adoption) table",
+    "INT04": "reads the Missing (missing/away from placement) table",
+    "INT05": "reads the OC2 (health/offending outcomes) table",
+    "INT06": "reads the OC3 (care leavers) table",
+    "INT07": "reads the PrevPerm (previous permanence) table",
+    "INT08": "reads the Reviews table",
+    "INT09": "needs the UASC table / Header.UASC status",
+    "INT11": "reads the AD1 (adoption) table",
+    "INT12": "reads the PlacedAdoption (should be placed for adoption) table",
+    "INT13": "reads the Missing (missing/away from placement) table",
+    "INT14": "reads the OC2 (health/offending outcomes) table",
+    "INT15": "reads the OC3 (care leavers) table",
+    "INT16": "reads the PrevPerm (previous permanence) table",
+    "INT17": "reads the Reviews table",
+    "INT18": "needs the UASC table / Header.UASC status",
+    "INT21": "needs the UASC table / Header.UASC status",
+    "INT31": "reads the AD1 (adoption) table",
+    "INT33": "reads the OC2 (health/offending outcomes) table",
+    "INT34": "reads the OC3 (care leavers) table",
+    "INT35": "reads the PrevPerm (previous permanence) table",
+    "INT36": "needs the UASC table / Header.UASC status",
+    "NoE": "compares with the previous year's return (Header_last/Episodes_last)",
+}
+
+
+@dataclass
+class Failure:
+    """One rule failing in one quarter."""
+
+    code: str
+    message: str
+    table: str
+    rows: list[int]
+    children: list[str]
+
+
+@dataclass
+class QuarterResult:
+    """Outcome of one quarter folder."""
+
+    key: str
+    ruleset: str
+    collection_year: str
+    reference_date: str
+    failures: list[Failure] = field(default_factory=list)
+    crashed: dict[str, str] = field(default_factory=dict)
+    load_errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    ran: int = 0
+
+    @property
+    def errors(self) -> int:
+        # one error per failing rule (a rule may flag rows in two tables), crash or load fault
+        return len({f.code for f in self.failures}) + len(self.crashed) + len(self.load_errors)
+
+
+def quarter_end(start_year: int, quarter: int) -> date:
+    """Last day of quarter `quarter` (1 = April-June) of financial year starting `start_year`."""
+    return {
+        1: date(start_year, 6, 30),
+        2: date(start_year, 9, 30),
+        3: date(start_year, 12, 31),
+        4: date(start_year + 1, 3, 31),
+    }[quarter]
+
+
+def ruleset_for(collection_year: int) -> tuple[str, dict[str, RuleDefinition]]:
+    """Rule set name and registry for a 903 collection year (2022 = 2021/22)."""
+    year = min(max(collection_year, FIRST_RULESET_YEAR), LAST_RULESET_YEAR)
+    name = f"lac{year - 1}_{str(year)[2:]}"
+    registry = dict(importlib.import_module(f"lac_validator.rules.{name}").registry)
+    if year < SW_RULES_FROM_YEAR:
+        sw_name = f"lac{SW_RULES_FROM_YEAR - 1}_{str(SW_RULES_FROM_YEAR)[2:]}"
+        sw_registry = importlib.import_module(f"lac_validator.rules.{sw_name}").registry
+        added = {c: r for c, r in sw_registry.items() if c.startswith("SW")}
+        registry.update(added)
+        name = f"{name} + {sw_name} SW rules"
+    return name, registry
+
+
+def _find_file(folder: Path, stem: str) -> Path | None:
+    for path in sorted(folder.iterdir()):
+        if (
+            path.is_file()
+            and path.stem.lower() == stem
+            and path.suffix.lower() in (".csv", ".xlsx")
+        ):
+            return path
+    return None
+
+
+def _read_raw(path: Path) -> pd.DataFrame:
+    """Read a CSV (UTF-8 with/without BOM, else Windows-1252) or the first sheet of an XLSX as text."""
+    if path.suffix.lower() == ".xlsx":
+        df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+    else:
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+    df.columns = [str(c).strip().upper() for c in df.columns]
+    return df
+
+
+def _clean_value(value: Any, column: str) -> Any:
+    """Text as the package's own CSV reader gives it: trimmed, upper-cased, blank = NaN."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return float("nan")
+    if isinstance(value, (datetime, pd.Timestamp, date)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text == "":
+        return float("nan")
+    if column in ID_COLUMNS and re.fullmatch(r"\d+\.0", text):
+        text = text[:-2]
+    if column in DATE_COLUMNS:
+        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?", text)
+        if match:  # a spreadsheet that turned the date into ISO
+            text = f"{match[3]}/{match[2]}/{match[1]}"
+    return text.upper()
+
+
+def load_quarter(folder: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The quarter's three 903 tables under the package's names, and any load errors."""
+    tables: dict[str, pd.DataFrame] = {}
+    errors: list[str] = []
+    for stem, (name, columns, optional) in TABLES.items():
+        path = _find_file(folder, stem)
+        if path is None:
+            errors.append(f"{stem}.csv/.xlsx is missing")
+            continue
+        try:
+            raw = _read_raw(path)
+        except Exception as exc:  # unreadable file
+            errors.append(f"{path.name}: cannot be read ({exc})")
+            continue
+        missing = [c for c in columns if c not in raw.columns and c not in optional]
+        if missing:
+            errors.append(f"{path.name}: missing column(s) {', '.join(missing)}")
+            continue
+        df = pd.DataFrame(index=raw.index)
+        for col in columns:
+            src = raw[col] if col in raw.columns else pd.Series([None] * len(raw), index=raw.index)
+            df[col] = [_clean_value(v, col) for v in src]
+        tables[name] = df.astype(object)
+    if "SWEpisodes" in tables and "Header" in tables:
+        # The package's social worker table also carries DOB; take it from the header.
+        dob = tables["Header"].drop_duplicates("CHILD").set_index("CHILD")["DOB"]
+        tables["SWEpisodes"].insert(1, "DOB", tables["SWEpisodes"]["CHILD"].map(dob))
+    return tables, errors
+
+
+def _as_upload(name: str, df: pd.DataFrame) -> UploadedFile:
+    """A table as the package's CSV upload: exactly its columns, text, blank = empty."""
+    buffer = io.StringIO()
+    df.to_csv(buffer, index=False)
+    return UploadedFile(
+        name=f"{name}.csv", description="This year", file_content=buffer.getvalue().encode("utf-8")
+    )
+
+
+def run_rules(
+    tables: dict[str, pd.DataFrame],
+    registry: dict[str, RuleDefinition],
+    collection_year: int,
+    reference_date: date,
+    local_authority: str,
+    result: QuarterResult,
+) -> None:
+    """Run every non-excluded rule through the package's own entry point, LacValidator.
+
+    The package derives collection_start/collection_end (1 April / 31 March) from
+    collectionYear inside LacValidator; the wrapper below moves collection_end to
+    the quarter end, the drop's reference date. Rules run in registry order on
+    shallow copies of one data store, exactly as in the DfE tool.
+    """
+    metadata: dict[str, Any] = {
+        "collectionYear": str(collection_year),
+        "localAuthority": local_authority,
+    }
+    uploads = [_as_upload(name, df) for name, df in tables.items()]
+    selected = [code for code in registry if code not in EXCLUDED]
+
+    def datastore_at_reference_date(data: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
+        store = create_datastore(data, meta)
+        store["metadata"]["collection_end"] = reference_date.strftime("%d/%m/%Y")
+        return store
+
+    original = lac_validator_module.create_datastore
+    lac_validator_module.create_datastore = datastore_at_reference_date
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # some rules print()
+            validator = LacValidator(
+                metadata=metadata, files=uploads, registry=registry, selected_rules=selected
+            )
+    finally:
+        lac_validator_module.create_datastore = original
+
+    result.ran = len(validator.dones) + len(validator.skips)
+    result.skipped = list(validator.skips)
+    for code in validator.fails:
+        result.crashed[code] = "the rule raised an exception on this data"
+    for code in selected:
+        for table, df in validator.ds_results.items():
+            if table == "metadata" or f"ERR_{code}" not in df.columns:
+                continue
+            flagged = df.index[df[f"ERR_{code}"] == True].tolist()  # noqa: E712
+            if flagged:
+                children = [str(df.at[i, "CHILD"]) for i in flagged]
+                result.failures.append(
+                    Failure(code, registry[code].message or "", table, flagged, children)
+                )
+
+
+def validate_quarter(folder: Path, local_authority: str) -> QuarterResult:
+    """Load and validate one quarter folder."""
+    match = QUARTER_DIR.match(folder.name)
+    assert match is not None
+    start_year, quarter = int(match["start"]), int(match["q"])
+    collection_year = start_year + 1
+    ref = quarter_end(start_year, quarter)
+    ruleset, registry = ruleset_for(collection_year)
+    result = QuarterResult(
+        key=folder.name,
+        ruleset=ruleset,
+        collection_year=f"{start_year}/{str(collection_year)[2:]}",
+        reference_date=ref.strftime("%d/%m/%Y"),
+    )
+    tables, result.load_errors = load_quarter(folder)
+    if not result.load_errors:
+        run_rules(tables, registry, collection_year, ref, local_authority, result)
+    return result
+
+
+TABLE_FILE = {"Header": "header", "Episodes": "episodes", "SWEpisodes": "social_worker"}
+
+
+def print_result(result: QuarterResult, examples: int) -> None:
+    """Print one quarter's findings."""
+    print(
+        f"== {result.key}: collection {result.collection_year}, reference date "
+        f"{result.reference_date}, rules {result.ruleset}; {result.ran} rules ran, "
+        f"{result.errors} error(s)"
+    )
+    for err in result.load_errors:
+        print(f"  LOAD  {err}")
+    for code, why in sorted(result.crashed.items()):
+        print(f"  CRASH {code}: rule raised {why}")
+    for f in result.failures:
+        sample = ", ".join(
+            f"row {i} (line {i + 2}) CHILD {c}" for i, c in list(zip(f.rows, f.children, strict=False))[:examples]
+        )
+        print(
+            f"  {f.code:<10} {TABLE_FILE.get(f.table, f.table)}: {len(f.rows)} row(s) — {f.message.strip()}"
+        )
+        print(f"             e.g. {sample}")
+    unexpected = [c for c in result.skipped if c not in EXCLUDED]
+    if unexpected:
+        print(
+            f"  note: rules that found none of their tables (skipped by the package): {', '.join(unexpected)}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("raw_dir", nargs="?", default="data/raw", type=Path)
+    parser.add_argument("--la", default=DEFAULT_LA, help="LA code (UTLA, e.g. E09000016)")
+    parser.add_argument("--examples", type=int, default=5, help="example rows per rule")
+    args = parser.parse_args(argv)
+
+    raw: Path = args.raw_dir
+    if not raw.is_dir():
+        print(f"903 validation: {raw} is not a folder", file=sys.stderr)
+        return 2
+    folders = sorted(p for p in raw.iterdir() if p.is_dir() and QUARTER_DIR.match(p.name))
+    total = 0
+    for folder in folders:
+        result = validate_quarter(folder, args.la)
+        print_result(result, args.examples)
+        total += result.errors
+    print(f"903 validation: {len(folders)} quarters, {total} errors")
+    return 1 if total > 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
