@@ -1,0 +1,55 @@
+"""Publishing swaps whole files: an open reader keeps its version and never blocks a run."""
+
+import duckdb
+import pytest
+
+from pipeline.publish import MART_TABLES, clean_stale_staging, publish_marts
+
+
+def _warehouse(version: int) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for table in MART_TABLES:
+        con.execute(f"create table {table} as select {version} as version, 'x' as quarter_key")
+    return con
+
+
+def test_publish_writes_database_and_parquet(tmp_path):
+    published = publish_marts(_warehouse(1), tmp_path)
+    assert published.database == tmp_path / "scorecard.duckdb"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["scorecard.duckdb", *(f"{t}.parquet" for t in MART_TABLES)]
+    )
+    assert published.row_counts == dict.fromkeys(MART_TABLES, 1)
+
+
+def test_an_open_reader_keeps_the_old_version_and_does_not_block(tmp_path):
+    publish_marts(_warehouse(1), tmp_path)
+    reader = duckdb.connect(str(tmp_path / "scorecard.duckdb"), read_only=True)
+    try:
+        publish_marts(_warehouse(2), tmp_path)  # must not raise although the file is open
+        assert reader.execute("select version from fct_indicator_quarter").fetchone() == (1,)
+    finally:
+        reader.close()
+    fresh = duckdb.connect(str(tmp_path / "scorecard.duckdb"), read_only=True)
+    assert fresh.execute("select version from fct_indicator_quarter").fetchone() == (2,)
+    fresh.close()
+    parquet = tmp_path / "fct_indicator_quarter.parquet"
+    assert duckdb.sql(f"select version from read_parquet('{parquet}')").fetchall() == [(2,)]
+
+
+def test_a_failed_publish_leaves_the_previous_files(tmp_path):
+    publish_marts(_warehouse(1), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    broken = _warehouse(2)
+    broken.execute("drop table mart_rag_summary")
+    with pytest.raises(duckdb.Error):
+        publish_marts(broken, tmp_path)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before
+
+
+def test_leftovers_of_a_killed_publish_are_cleaned(tmp_path):
+    (tmp_path / ".publishing-dead").mkdir()
+    (tmp_path / ".publishing-dead" / "scorecard.duckdb").write_bytes(b"half")
+    clean_stale_staging(tmp_path)
+    assert list(tmp_path.iterdir()) == []
