@@ -1,0 +1,173 @@
+"""Render a committee's covering report and Appendix 1 as one self-contained HTML page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from pipeline.report.charts import describe_trend, trend_chart_svg
+from pipeline.report.data import CommitteeReport, IndicatorReport, Quarter
+from pipeline.report.formatting import (
+    RAG_BADGES,
+    Arrow,
+    Badge,
+    dot_arrow,
+    format_exact,
+    format_value,
+    polarity_words,
+    rag_badge,
+    tolerance_words,
+)
+from pipeline.report.periods import financial_year_label, parse_key
+
+TEMPLATES = Path(__file__).parent / "templates"
+CORRECTIVE_ACTION_MISSING = "Corrective action not supplied"
+_SUMMARY_LIST = re.compile(r"^(In summary, of the [^:]*:)\s*(.*?have a status of Red)\.?\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    label: str
+    value: str
+    target: str
+    london: str
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    code: str
+    title: str
+    objective: str | None
+    service: str | None
+    polarity: str
+    unit: str
+    value: str
+    target: str
+    tolerance: str
+    badge: Badge
+    short_term: Arrow
+    long_term: Arrow
+    london: str
+    commentary: str
+    corrective_action: str | None  # only for Red indicators
+    chart: Markup
+    chart_description: str
+    trend: list[TrendRow]
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def quarter_phrase(quarter: Quarter) -> str:
+    """'Quarter 1, 2021/22', the covering report's way of naming a compared quarter."""
+    if quarter.quarter_number and quarter.financial_year:
+        return f"Quarter {quarter.quarter_number}, {financial_year_label(quarter.financial_year)}"
+    parsed = parse_key(quarter.key)
+    if parsed is None:
+        return quarter.label
+    year, number = parsed
+    return f"Quarter {number}, {year}/{(year + 1) % 100:02d}"
+
+
+def _london(item: IndicatorReport) -> str:
+    fact = item.fact
+    if fact.london_average is None:
+        return "No London average available"
+    average = format_exact(fact.london_average, item.indicator)
+    return f"{average} ({fact.london_average_period or 'period not stated'})"
+
+
+def _trend_rows(item: IndicatorReport) -> list[TrendRow]:
+    rows = []
+    for point in item.trend:
+        fact = point.fact
+        rows.append(
+            TrendRow(
+                label=point.quarter.label,
+                value=format_value(fact.value, item.indicator).removesuffix(" per 10,000")
+                if fact and fact.value is not None
+                else "n/a",
+                target=format_exact(fact.target, item.indicator).removesuffix(" per 10,000")
+                if fact and fact.target is not None
+                else "–",
+                london=format_exact(fact.london_average, item.indicator).removesuffix(" per 10,000")
+                if fact and fact.london_average is not None
+                else "–",
+            )
+        )
+    return rows
+
+
+def indicator_view(item: IndicatorReport, report: CommitteeReport) -> IndicatorView:
+    indicator, fact = item.indicator, item.fact
+    corrective = None
+    if fact.rag_status == "Red":
+        corrective = fact.corrective_action or CORRECTIVE_ACTION_MISSING
+    return IndicatorView(
+        code=indicator.code,
+        title=indicator.title,
+        objective=indicator.objective,
+        service=indicator.service,
+        polarity=polarity_words(indicator.polarity),
+        unit=indicator.unit,
+        value=format_value(fact.value, indicator),
+        target=format_exact(fact.target, indicator) if fact.target is not None else "No target",
+        tolerance=tolerance_words(fact, indicator),
+        badge=rag_badge(fact),
+        short_term=dot_arrow(
+            fact.dot_short_term, report.previous_quarter, fact.previous_quarter_value, indicator
+        ),
+        long_term=dot_arrow(
+            fact.dot_long_term, report.year_ago_quarter, fact.year_ago_value, indicator
+        ),
+        london=_london(item),
+        commentary=fact.commentary or "No commentary supplied.",
+        corrective_action=corrective,
+        chart=Markup(trend_chart_svg(item)),
+        chart_description=describe_trend(item),
+        trend=_trend_rows(item),
+    )
+
+
+def summary_blocks(summary_text: str) -> list[tuple[str, list[str]]]:
+    """summary_text as (paragraph, list items): 'In summary, of the 7 indicators:' + its list."""
+    blocks = []
+    lines = re.split(r"\n|(?<=\.)\s+(?=In summary,)", summary_text)
+    for line in filter(None, (line.strip() for line in lines)):
+        match = _SUMMARY_LIST.match(line)
+        if match:
+            blocks.append((match.group(1), [part.strip() for part in match.group(2).split(";")]))
+            if match.group(3):
+                blocks.append((match.group(3), []))
+        else:
+            blocks.append((line, []))
+    return blocks
+
+
+def render_html(report: CommitteeReport) -> str:
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        report=report,
+        quarter=report.quarter,
+        summary=report.summary,
+        fy=financial_year_label(report.quarter.financial_year or ""),
+        previous_phrase=quarter_phrase(report.previous_quarter),
+        year_ago_phrase=quarter_phrase(report.year_ago_quarter),
+        summary_blocks=summary_blocks(report.summary.summary_text or ""),
+        indicators=[indicator_view(item, report) for item in report.indicators],
+        rag=RAG_BADGES,
+        css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+    )
