@@ -1,0 +1,211 @@
+"""SQL models: discovery, dependency order and materialisation in DuckDB.
+
+Every ``sql/{staging,intermediate,marts}/*.sql`` file is one model (docs/architecture.md,
+layer 2): its file stem is the table it builds, its folder the layer, and it holds exactly
+one ``select`` (CTEs allowed). Dependencies are read from the SQL with sqlglot: the tables
+it references minus its own CTE names. A dependency is another model or a source table
+(``raw_*``, ``audit_rejects``, ``ref_*`` code tables loaded by :func:`prepare_connection`).
+
+A model whose output has a ``quarter_key`` column is materialised delete-then-insert for
+the run's quarters inside one transaction (rows whose ``quarter_key`` is NULL - reference
+rows such as rejects of reference files - are replaced on every run); any other model is
+replaced whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from pipeline import sql_functions
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = REPO_ROOT / "sql"
+CODES_DIR = REPO_ROOT / "schemas" / "codes"
+LAYERS = ("staging", "intermediate", "marts")
+SOURCE_PREFIXES = ("raw_", "ref_")
+SOURCE_TABLES = frozenset({"audit_rejects"})
+
+
+class ModelError(Exception):
+    """A SQL model file breaks the model contract (file, and what is wrong)."""
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    layer: str
+    path: Path
+    sql: str
+    deps: frozenset[str]
+
+
+def is_source_table(name: str) -> bool:
+    return name in SOURCE_TABLES or name.startswith(SOURCE_PREFIXES)
+
+
+def _parse_single_select(sql: str, path: Path) -> exp.Query:
+    try:
+        statements = [s for s in sqlglot.parse(sql, dialect="duckdb") if s is not None]
+    except sqlglot.errors.ParseError as err:
+        raise ModelError(f"{path}: SQL does not parse: {err}") from err
+    if len(statements) != 1:
+        raise ModelError(f"{path}: expected exactly one select, found {len(statements)}")
+    (statement,) = statements
+    if not isinstance(statement, exp.Query):
+        raise ModelError(f"{path}: a model holds one select, not {statement.key.upper()}")
+    return statement
+
+
+def referenced_tables(sql: str, path: Path) -> frozenset[str]:
+    """Tables the query reads, without its own CTEs or table functions."""
+    tree = _parse_single_select(sql, path)
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    tables = {
+        table.name.lower()
+        for table in tree.find_all(exp.Table)
+        if isinstance(table.this, exp.Identifier)
+    }
+    return frozenset(tables - ctes)
+
+
+def discover_models(sql_dir: Path = SQL_DIR) -> dict[str, Model]:
+    """Read every model file under ``sql_dir`` and check its dependencies resolve."""
+    models: dict[str, Model] = {}
+    for layer in LAYERS:
+        for path in sorted((Path(sql_dir) / layer).glob("*.sql")):
+            name = path.stem.lower()
+            if name in models:
+                raise ModelError(f"{path}: model {name} is defined twice")
+            sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+            deps = referenced_tables(sql, path)
+            models[name] = Model(name=name, layer=layer, path=path, sql=sql, deps=deps)
+    for model in models.values():
+        unknown = sorted(d for d in model.deps if d not in models and not is_source_table(d))
+        if unknown:
+            raise ModelError(f"{model.path}: reads unknown table(s) {', '.join(unknown)}")
+    return models
+
+
+def topological_order(models: Mapping[str, Model]) -> list[Model]:
+    """Models ordered so each comes after the models it reads (ties by layer, then name)."""
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+    pending = {name: {d for d in m.deps if d in models} for name, m in models.items()}
+    ordered: list[Model] = []
+    while pending:
+        ready = sorted(
+            (n for n, deps in pending.items() if not deps),
+            key=lambda n: (rank.get(models[n].layer, len(rank)), n),
+        )
+        if not ready:
+            raise ModelError(f"dependency cycle among models: {', '.join(sorted(pending))}")
+        for name in ready:
+            ordered.append(models[name])
+            del pending[name]
+        for deps in pending.values():
+            deps.difference_update(ready)
+    return ordered
+
+
+def prepare_connection(
+    con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, codes_dir: Path = CODES_DIR
+) -> None:
+    """Load code lists as ``ref_<stem>_codes``, create macros and register Python UDFs.
+
+    Idempotent: safe to call on a connection that was prepared before.
+    """
+    for csv_path in sorted(Path(codes_dir).glob("*.csv")):
+        table = f"ref_{csv_path.stem.lower()}_codes"
+        con.execute(
+            f"create or replace table {table} as "
+            "select * from read_csv(?, header = true, auto_detect = true)",
+            [str(csv_path)],
+        )
+    for macro_path in sorted((Path(sql_dir) / "macros").glob("*.sql")):
+        con.execute(macro_path.read_text(encoding="utf-8"))
+    sql_functions.register(con)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[str, str]]:
+    rows = con.execute(f"describe select * from ({sql}\n) as model_query").fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]] | None:
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = current_schema() and table_name = ? order by ordinal_position",
+        [table],
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows] or None
+
+
+def _bind_run_variables(con: duckdb.DuckDBPyConnection, run_id: str, loaded_at: datetime) -> None:
+    if loaded_at.tzinfo is None:
+        loaded_at = loaded_at.replace(tzinfo=UTC)
+    con.execute("set variable run_id = ?", [run_id])
+    con.execute("set variable loaded_at = ?", [loaded_at])
+
+
+def materialize_model(
+    con: duckdb.DuckDBPyConnection,
+    model: Model,
+    quarter_keys: list[str],
+    run_id: str,
+    loaded_at: datetime,
+) -> int:
+    """Build one model's table; returns the number of rows written."""
+    _bind_run_variables(con, run_id, loaded_at)
+    shape = _columns(con, model.sql)
+    if "quarter_key" not in {name.lower() for name, _ in shape}:
+        con.execute(f"create or replace table {model.name} as {model.sql}\n")
+        return con.execute(f"select count(*) from {model.name}").fetchone()[0]
+
+    keys = list(quarter_keys)
+    in_run = "(quarter_key is null or list_contains(?::varchar[], quarter_key))"
+    con.begin()
+    try:
+        existing = _table_columns(con, model.name)
+        if existing is not None and existing != shape:
+            log.warning("model %s changed shape: rebuilding its table", model.name)
+            con.execute(f"drop table {model.name}")
+            existing = None
+        if existing is None:
+            con.execute(f"create table {model.name} as select * from ({model.sql}\n) limit 0")
+        con.execute(f"delete from {model.name} where {in_run}", [keys])
+        written = con.execute(
+            f"insert into {model.name} by name "
+            f"select * from ({model.sql}\n) as model_query where {in_run}",
+            [keys],
+        ).fetchone()[0]
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return written
+
+
+def run_models(
+    con: duckdb.DuckDBPyConnection,
+    quarter_keys: Iterable[str],
+    run_id: str,
+    loaded_at: datetime,
+    sql_dir: Path = SQL_DIR,
+) -> dict[str, int]:
+    """Prepare the connection and materialise every model in dependency order."""
+    prepare_connection(con, sql_dir=sql_dir)
+    keys = list(quarter_keys)
+    models = discover_models(sql_dir)
+    return {
+        model.name: materialize_model(con, model, keys, run_id, loaded_at)
+        for model in topological_order(models)
+    }

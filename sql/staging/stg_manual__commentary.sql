@@ -1,0 +1,9 @@
+-- Commentary and corrective action per indicator (spec/extracts.md commentary.csv).
+with commentary as (select * from raw_commentary)
+
+select
+    quarter_key as quarter_key,
+    indicator_code as indicator_code,
+    commentary as commentary,
+    corrective_action as corrective_action,
+from commentary
