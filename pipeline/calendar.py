@@ -1,0 +1,88 @@
+"""The date dimension and the quarter calendar, materialised into the warehouse.
+
+Working days for CSC-ICPC need England's bank holidays. They come from the
+maintained `holidays` package (spec/indicators.md, "Working days"), never from a
+hand-typed list, and are written as `raw_dates` so the SQL counts working days
+with a join rather than a Python loop.
+"""
+
+from datetime import date
+
+import dagster as dg
+import holidays
+import pandas as pd
+from dagster import AssetExecutionContext
+from dagster_duckdb import DuckDBResource
+
+from pipeline.partitions import QUARTERS, SINGLE_RUN
+from pipeline.periods import Quarter
+
+FIRST_DAY = date(1990, 1, 1)
+LAST_DAY = date(2060, 12, 31)
+
+
+def date_dimension(first: date = FIRST_DAY, last: date = LAST_DAY) -> pd.DataFrame:
+    """Every day in [first, last] with its weekend and England bank-holiday flags."""
+    days = pd.date_range(first, last, freq="D")
+    bank_holidays = holidays.country_holidays(
+        "GB", subdiv="ENG", years=range(first.year, last.year + 1)
+    )
+    names = [bank_holidays.get(d.date()) for d in days]
+    return pd.DataFrame(
+        {
+            "date_day": days.date,
+            "is_weekend": days.dayofweek >= 5,
+            "is_bank_holiday": [n is not None for n in names],
+            "bank_holiday_name": names,
+        }
+    )
+
+
+@dg.asset(
+    partitions_def=QUARTERS,
+    backfill_policy=SINGLE_RUN,
+    group_name="calendar",
+    kinds={"python", "duckdb"},
+)
+def raw_dates(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    """Calendar days 1990-2060 with England bank holidays from the `holidays` package."""
+    frame = date_dimension()
+    with warehouse.get_connection() as con:
+        con.execute(
+            "create or replace table raw_dates as select date_day::date as date_day, "
+            "is_weekend, is_bank_holiday, bank_holiday_name from frame"
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(frame),
+            "bank_holidays": int(frame["is_bank_holiday"].sum()),
+        }
+    )
+
+
+@dg.asset(
+    partitions_def=QUARTERS,
+    backfill_policy=SINGLE_RUN,
+    group_name="calendar",
+    kinds={"python", "duckdb"},
+)
+def raw_quarters(context: AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+    """The run's quarters with their labels, dates and comparison quarters."""
+    keys = context.partition_keys
+    frame = pd.DataFrame([Quarter.parse(k).as_row() for k in keys])
+    with warehouse.get_connection() as con, con.cursor() as cur:
+        cur.execute("begin")
+        cur.execute(
+            "create table if not exists raw_quarters (quarter_key varchar primary key, "
+            "financial_year varchar, quarter_number integer, label varchar, "
+            "long_label varchar, start_date date, end_date date, "
+            "previous_quarter_key varchar, year_ago_quarter_key varchar)"
+        )
+        cur.execute(
+            "delete from raw_quarters where quarter_key in (select unnest($k))", {"k": keys}
+        )
+        cur.execute("insert into raw_quarters by name select * from frame")
+        cur.execute("commit")
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": len(frame), "quarters": ", ".join(keys)}
+    )

@@ -1,0 +1,195 @@
+"""Asset checks: what must hold before the marts are published, and what a person must act on.
+
+Blocking checks stop the run before `published_marts` when a wrong number would
+otherwise reach councillors (an indicator missing or doubled, a summary that does
+not add up). Warning checks publish but tell the data team what needs a person:
+a Red indicator without corrective action, or a comparison quarter not loaded.
+"""
+
+import dagster as dg
+from dagster import AssetCheckExecutionContext
+from dagster_duckdb import DuckDBResource
+
+from pipeline.partitions import QUARTERS
+
+# Every catalogue indicator exactly once per quarter, and nothing that is not in it.
+_INDICATOR_COVERAGE = """
+with expected as (
+    select q.quarter_key, i.code as indicator_code
+    from dim_quarter as q
+    cross join dim_indicator as i
+    where q.quarter_key in (select unnest($keys))
+),
+actual as (
+    select quarter_key, indicator_code, count(*) as n
+    from fct_indicator_quarter
+    where quarter_key in (select unnest($keys))
+    group by all
+)
+select
+    coalesce(e.quarter_key, a.quarter_key) as quarter_key,
+    coalesce(e.indicator_code, a.indicator_code) as indicator_code,
+    coalesce(a.n, 0) as rows_found,
+    e.indicator_code is not null as in_catalogue
+from expected as e
+full join actual as a using (quarter_key, indicator_code)
+where coalesce(a.n, 0) <> 1 or e.indicator_code is null
+order by all
+"""
+
+# The summary's counts recomputed from the fact table.
+_SUMMARY_RECONCILES = """
+with recount as (
+    select
+        f.quarter_key,
+        i.committee,
+        count(*) as indicators_selected,
+        count(*) filter (where f.is_available) as indicators_available,
+        count(f.rag_status) as indicators_with_rag,
+        count(*) filter (where f.rag_status = 'Green') as green,
+        count(*) filter (where f.rag_status = 'Amber') as amber,
+        count(*) filter (where f.rag_status = 'Red') as red
+    from fct_indicator_quarter as f
+    join dim_indicator as i on i.code = f.indicator_code
+    where f.quarter_key in (select unnest($keys))
+    group by all
+)
+select r.quarter_key, r.committee
+from recount as r
+left join mart_rag_summary as s using (quarter_key, committee)
+where s.quarter_key is null
+    or s.indicators_selected <> r.indicators_selected
+    or s.indicators_available <> r.indicators_available
+    or s.indicators_with_rag <> r.indicators_with_rag
+    or s.green <> r.green or s.amber <> r.amber or s.red <> r.red
+    or s.green + s.amber + s.red <> s.indicators_with_rag
+order by all
+"""
+
+_RED_WITHOUT_ACTION = """
+select quarter_key, indicator_code
+from fct_indicator_quarter
+where quarter_key in (select unnest($keys))
+    and rag_status = 'Red'
+    and nullif(trim(corrective_action), '') is null
+order by all
+"""
+
+_MISSING_COMPARISONS = """
+select distinct quarter_key, 'previous quarter' as comparison, previous_quarter_key as missing
+from fct_indicator_quarter
+where quarter_key in (select unnest($keys))
+    and previous_quarter_key not in (select quarter_key from dim_quarter)
+union all
+select distinct quarter_key, 'same quarter last year', year_ago_quarter_key
+from fct_indicator_quarter
+where quarter_key in (select unnest($keys))
+    and year_ago_quarter_key not in (select quarter_key from dim_quarter)
+order by all
+"""
+
+
+def _rows(warehouse: DuckDBResource, sql: str, keys: list[str]) -> list[tuple]:
+    with warehouse.get_connection() as con:
+        return con.execute(sql, {"keys": list(keys)}).fetchall()
+
+
+def _listing(rows: list[tuple], limit: int = 20) -> str:
+    shown = "; ".join(" ".join(str(v) for v in row) for row in rows[:limit])
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    return shown + more
+
+
+@dg.asset_check(
+    asset="fct_indicator_quarter",
+    blocking=True,
+    partitions_def=QUARTERS,
+    description="Every catalogue indicator appears exactly once per quarter, and nothing else.",
+)
+def every_indicator_once_per_quarter(
+    context: AssetCheckExecutionContext, warehouse: DuckDBResource
+) -> dg.AssetCheckResult:
+    bad = _rows(warehouse, _INDICATOR_COVERAGE, context.partition_keys)
+    return dg.AssetCheckResult(
+        passed=not bad,
+        description=(
+            "Each catalogue indicator has one row per quarter."
+            if not bad
+            else "Indicator rows missing, doubled or not in the catalogue "
+            "(quarter, code, rows, in catalogue): " + _listing(bad)
+        ),
+        metadata={"problems": len(bad)},
+    )
+
+
+@dg.asset_check(
+    asset="mart_rag_summary",
+    blocking=True,
+    partitions_def=QUARTERS,
+    description="The summary's counts equal the fact table's, and Green+Amber+Red = with RAG.",
+)
+def rag_summary_reconciles(
+    context: AssetCheckExecutionContext, warehouse: DuckDBResource
+) -> dg.AssetCheckResult:
+    bad = _rows(warehouse, _SUMMARY_RECONCILES, context.partition_keys)
+    return dg.AssetCheckResult(
+        passed=not bad,
+        description=(
+            "Summary counts reconcile with the fact table."
+            if not bad
+            else "Summary counts disagree with the fact table for: " + _listing(bad)
+        ),
+        metadata={"problems": len(bad)},
+    )
+
+
+@dg.asset_check(
+    asset="fct_indicator_quarter",
+    partitions_def=QUARTERS,
+    description="Red indicators carry corrective action from commentary.csv.",
+)
+def red_indicators_have_corrective_action(
+    context: AssetCheckExecutionContext, warehouse: DuckDBResource
+) -> dg.AssetCheckResult:
+    missing = _rows(warehouse, _RED_WITHOUT_ACTION, context.partition_keys)
+    return dg.AssetCheckResult(
+        passed=not missing,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            "Every Red indicator has corrective action."
+            if not missing
+            else "Red without corrective action (the report prints 'Corrective action not "
+            "supplied'); ask the service for it in commentary.csv: " + _listing(missing)
+        ),
+        metadata={"red_without_action": len(missing)},
+    )
+
+
+@dg.asset_check(
+    asset="fct_indicator_quarter",
+    partitions_def=QUARTERS,
+    description="The previous quarter and the same quarter last year are loaded for comparison.",
+)
+def comparison_quarters_loaded(
+    context: AssetCheckExecutionContext, warehouse: DuckDBResource
+) -> dg.AssetCheckResult:
+    missing = _rows(warehouse, _MISSING_COMPARISONS, context.partition_keys)
+    return dg.AssetCheckResult(
+        passed=not missing,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            "Both comparison quarters are loaded."
+            if not missing
+            else "Direction of travel shows n/a because a comparison quarter is not loaded "
+            "(quarter, comparison, missing quarter): " + _listing(missing)
+        ),
+        metadata={"missing": len(missing)},
+    )
+
+
+CHECKS = [
+    every_indicator_once_per_quarter,
+    rag_summary_reconciles,
+    red_indicators_have_corrective_action,
+    comparison_quarters_loaded,
+]

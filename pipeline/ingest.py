@@ -1,0 +1,138 @@
+"""One Dagster asset per extract: read, validate with pandera, record faults, load.
+
+spec/extracts.md "What bad input gets": every extract is validated before anything
+is built from it; all faults of a file are reported together and kept in
+`audit_rejects`; an `error` fault blocks the quarter (the asset fails, so nothing
+downstream runs and the published marts stay as they were), a `warning` fault
+quarantines its row. Cross-file rules (catalogue codes, CHILD in header) read the
+upstream extract already loaded in this run, which is why those assets depend on
+`raw_indicators` and `raw_header`.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_duckdb import DuckDBResource
+
+from pipeline.extracts import EXTRACTS, Extract
+from pipeline.load import load_raw, record_faults, validation_context
+from pipeline.partitions import QUARTERS, SINGLE_RUN
+from pipeline.readers import ExtractError, find_extract, read_extract
+from pipeline.resources import ScorecardPaths
+from pipeline.validate import QuarterBlocked, ValidationResult, validate_extract
+
+# Cross-file rules need the extract they check against loaded first.
+UPSTREAM = {
+    "targets": ("indicators",),
+    "benchmarks": ("indicators",),
+    "manual_returns": ("indicators",),
+    "commentary": ("indicators",),
+    "episodes": ("header",),
+    "social_worker": ("header",),
+}
+
+
+@dataclass
+class _Loaded:
+    rows: int = 0
+    warnings: int = 0
+
+
+def build_ingest_assets() -> list[dg.AssetsDefinition]:
+    by_name = {e.name: e for e in EXTRACTS}
+    return [
+        _extract_asset(e, [by_name[u].table for u in UPSTREAM.get(e.name, ())]) for e in EXTRACTS
+    ]
+
+
+def _extract_asset(extract: Extract, upstream: list[str]) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=extract.table,
+        deps=upstream,
+        partitions_def=QUARTERS,
+        backfill_policy=SINGLE_RUN,
+        group_name="ingest",
+        kinds={"pandera", "duckdb"},
+        description=(
+            f"`{extract.stem}` from the {extract.kind} folder, "
+            "validated against `schemas/` and loaded with faulty rows recorded in `audit_rejects`."
+        ),
+    )
+    def _asset(
+        context: AssetExecutionContext, paths: ScorecardPaths, warehouse: DuckDBResource
+    ) -> dg.MaterializeResult:
+        problems: list[str] = []
+        loaded = _Loaded()
+        rejects_dir = Path(warehouse.database).parent / "rejects"
+        with warehouse.get_connection() as con:
+            for quarter_key in _quarters_for(extract, context.partition_keys):
+                try:
+                    rows, warnings = _ingest_one(
+                        con, extract, paths, quarter_key, context.run.run_id, rejects_dir
+                    )
+                except (ExtractError, QuarterBlocked) as problem:
+                    problems.append(str(problem))
+                    continue
+                loaded.rows += rows
+                loaded.warnings += warnings
+                where = quarter_key or "reference"
+                context.log.info(
+                    f"{extract.stem} ({where}): {rows} rows loaded, {warnings} quarantined"
+                )
+        if problems:
+            raise dg.Failure(
+                description="\n\n".join(problems),
+                metadata={"extract": extract.stem, "problems": len(problems)},
+            )
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": loaded.rows, "rows_quarantined": loaded.warnings}
+        )
+
+    return _asset
+
+
+def _quarters_for(extract: Extract, partition_keys: list[str]) -> Iterator[str | None]:
+    """Reference files hold all years in one copy, loaded once per run."""
+    if extract.kind == "reference":
+        yield None
+    else:
+        yield from partition_keys
+
+
+def _ingest_one(
+    con,
+    extract: Extract,
+    paths: ScorecardPaths,
+    quarter_key: str | None,
+    run_id: str,
+    rejects_dir: Path,
+) -> tuple[int, int]:
+    """Read, validate and load one file; raise `QuarterBlocked` on any error fault."""
+    folder = paths.raw_path / (quarter_key or "reference")
+    path = find_extract(folder, extract)
+    frame = read_extract(path, extract)
+    result = validate_extract(extract, frame, validation_context(con, quarter_key), path=path)
+    record_faults(con, result.fault_frame, quarter_key, extract, run_id)
+    if len(result.fault_frame):
+        listing = write_rejects_listing(result, rejects_dir / (quarter_key or "reference"))
+        if result.blocking:
+            raise QuarterBlocked(result.errors, quarter_key, listing=listing)
+    load_raw(con, extract, quarter_key, result.valid_rows)
+    return len(result.valid_rows), result.quarantined
+
+
+def write_rejects_listing(result: ValidationResult, folder: Path) -> Path:
+    """Every fault of a file as a CSV beside the warehouse, for the officer to open.
+
+    The published `audit_rejected_rows` is only refreshed by a successful run (a
+    blocked quarter leaves the marts as they were), so a blocked file's faults
+    must be readable somewhere else. It holds record-level values, so it stays
+    in the working folder with the warehouse, never in the marts.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{result.extract.stem}_rejects.csv"
+    result.fault_frame.to_csv(target, index=False)
+    return target

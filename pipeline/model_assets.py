@@ -1,0 +1,100 @@
+"""Every SQL model in `sql/` as a Dagster asset, its upstreams read from the SQL.
+
+The dependency graph is never written twice: `pipeline.models` parses each
+model with sqlglot, and this module turns a reference to another model or to a
+raw table into an asset dependency. Each asset materialises its model for the
+run's quarters (plus any loaded quarter whose comparisons read one of them) in
+one set-based statement, so a backfill of many quarters costs one query a model.
+"""
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_duckdb import DuckDBResource
+
+from pipeline.models import Model, discover_models, materialize_model, prepare_connection
+from pipeline.partitions import QUARTERS, SINGLE_RUN
+from pipeline.periods import with_dependants
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+_LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+
+
+def build_model_assets(sources: dict[str, list[str]]) -> list[dg.AssetsDefinition]:
+    """One asset per SQL model.
+
+    `sources` maps each table written by Python to the assets that write it: a raw
+    table to its own ingest asset, `audit_rejects` to every ingest asset.
+    """
+    models = discover_models(SQL_DIR)
+    producers = {name: [name] for name in models} | sources
+    return [_model_asset(model, producers) for model in models.values()]
+
+
+def _model_asset(model: Model, producers: dict[str, list[str]]) -> dg.AssetsDefinition:
+    deps = sorted({asset for dep in model.deps for asset in producers.get(dep, [])})
+
+    @dg.asset(
+        name=model.name,
+        deps=deps,
+        partitions_def=QUARTERS,
+        backfill_policy=SINGLE_RUN,
+        group_name=_LAYER_GROUPS.get(model.layer, model.layer),
+        kinds={"duckdb", "sql"},
+        description=_description(model),
+        code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:16],
+    )
+    def _asset(context: AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+        with warehouse.get_connection() as con:
+            prepare_connection(con)
+            keys = with_dependants(context.partition_keys, loaded_quarters(con))
+            rows = materialize_model(con, model, keys, context.run.run_id, run_started_at(context))
+            metadata = {"dagster/row_count": rows, "quarters": ", ".join(keys)}
+            # Only marts hold aggregates; a preview of a staging or intermediate
+            # table would copy record-level data into the orchestrator's event log.
+            if model.layer == "marts":
+                metadata["preview"] = dg.MetadataValue.md(_preview(con, model.name, keys))
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _asset
+
+
+def _description(model: Model) -> str:
+    """The model's leading comment block, which says why it exists."""
+    lines = []
+    for line in model.sql.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return "\n".join(lines) or f"SQL model `{model.path.name}`"
+
+
+def loaded_quarters(con) -> set[str]:
+    """Quarters the warehouse holds a calendar row for (loaded at least once)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'raw_quarters'"
+    ).fetchone()[0]
+    if not exists:
+        return set()
+    return {row[0] for row in con.execute("select quarter_key from raw_quarters").fetchall()}
+
+
+def run_started_at(context: AssetExecutionContext) -> datetime:
+    """One load time per run, so every row a run writes carries the same `loaded_at`."""
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    if record is not None and record.create_timestamp is not None:
+        return record.create_timestamp.astimezone(UTC)
+    return datetime.now(UTC)
+
+
+def _preview(con, table: str, keys: list[str], limit: int = 5) -> str:
+    """A few rows of what was written, as markdown for the Dagster UI."""
+    columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+    where = "where quarter_key in (select unnest($keys))" if "quarter_key" in columns else ""
+    params = {"keys": keys} if where else {}
+    frame = con.execute(f"select * from {table} {where} limit {limit}", params).df()
+    return frame.to_markdown(index=False)

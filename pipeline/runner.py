@@ -1,0 +1,207 @@
+"""Running quarters through Dagster from the command line, with progress and plain errors.
+
+A contiguous set of quarters runs as one Dagster run over a partition range (a
+single-run backfill: one set-based SQL statement per model), which is what makes
+a full history load quick. The run executes in a worker thread while this thread
+follows the run's event log and prints one line per finished step.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.discovery import scan_raw_folder
+from pipeline.partitions import QUARTERS, register_quarters
+from pipeline.periods import Quarter, QuarterKeyError, sort_keys
+
+_RANGE_START = "dagster/asset_partition_range_start"
+_RANGE_END = "dagster/asset_partition_range_end"
+# The console shows our own progress lines; Dagster's event log stays in the instance.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+@dataclass
+class RunOutcome:
+    ok: bool = True
+    run_ids: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def run_quarters(
+    raw_dir: Path,
+    marts_dir: Path,
+    requested: list[str] | None = None,
+    echo: Callable[[str], None] = print,
+    instance: dg.DagsterInstance | None = None,
+    warehouse: str | None = None,
+) -> RunOutcome:
+    """Validate, compute and publish `requested` quarters (default: all found), oldest first."""
+    outcome = RunOutcome()
+    keys = _quarters_to_run(raw_dir, requested, outcome)
+    if not keys:
+        outcome.ok = False
+        return outcome
+
+    from pipeline.definitions import build_definitions
+
+    instance = instance or dg.DagsterInstance.get()
+    register_quarters(instance, keys)
+    defs = build_definitions(str(raw_dir), str(marts_dir), warehouse)
+    job = defs.resolve_job_def("scorecard_quarter")
+    for batch in _batches(keys, instance.get_dynamic_partitions(QUARTERS.name)):
+        label = batch[0] if len(batch) == 1 else f"{batch[0]} to {batch[-1]}"
+        echo(f"Running {label} ({len(batch)} quarter{'s' if len(batch) > 1 else ''})")
+        if not _execute(job, instance, batch, echo, outcome):
+            outcome.ok = False
+            break
+    if outcome.ok:
+        echo(f"Published marts to {marts_dir}")
+    return outcome
+
+
+def _quarters_to_run(raw_dir: Path, requested: list[str] | None, outcome: RunOutcome) -> list[str]:
+    if not (raw_dir / "reference").is_dir():
+        outcome.errors.append(
+            f"The raw folder {raw_dir} has no 'reference' folder, so there is no indicator "
+            "catalogue to work from. Check --raw-dir."
+        )
+        return []
+    found = scan_raw_folder(raw_dir)
+    for name in found.misnamed:
+        outcome.warnings.append(
+            f"Folder '{raw_dir / name}' was ignored: its name is not a quarter key such as "
+            "2021-22-Q2. Rename it if it holds a quarter's extracts."
+        )
+    if requested:
+        keys = []
+        for text in requested:
+            try:
+                key = Quarter.parse(text).key
+            except QuarterKeyError as error:
+                outcome.errors.append(str(error))
+                continue
+            if key in found.incomplete:
+                outcome.errors.append(_incomplete(raw_dir, key, found.incomplete[key]))
+            elif key not in found.complete:
+                outcome.errors.append(f"There is no folder {raw_dir / key} for quarter {key}.")
+            else:
+                keys.append(key)
+        return sort_keys(set(keys)) if not outcome.errors else []
+    for key, missing in found.incomplete.items():
+        outcome.warnings.append(_incomplete(raw_dir, key, missing) + " It was not run.")
+    if not found.complete:
+        outcome.errors.append(f"No complete quarter folder was found in {raw_dir}.")
+    return list(found.complete)
+
+
+def _incomplete(raw_dir: Path, key: str, missing: list[str]) -> str:
+    return (
+        f"Quarter folder {raw_dir / key} is missing the extract(s) "
+        f"{', '.join(missing)} (as .csv or .xlsx)."
+    )
+
+
+def _batches(keys: list[str], partition_order: list[str]) -> list[list[str]]:
+    """Split quarters into runs, each a contiguous range in the partition order."""
+    position = {key: i for i, key in enumerate(partition_order)}
+    batches: list[list[str]] = []
+    for key in sorted(keys, key=position.__getitem__):
+        if batches and position[key] == position[batches[-1][-1]] + 1:
+            batches[-1].append(key)
+        else:
+            batches.append([key])
+    return batches
+
+
+def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool:
+    tags = (
+        {"dagster/partition": batch[0]}
+        if len(batch) == 1
+        else {_RANGE_START: batch[0], _RANGE_END: batch[-1]}
+    )
+    run_id = str(uuid.uuid4())
+    outcome.run_ids.append(run_id)
+    result: dict = {}
+
+    def work() -> None:
+        try:
+            result["value"] = job.execute_in_process(
+                run_config=QUIET, instance=instance, run_id=run_id, tags=tags, raise_on_error=False
+            )
+        except Exception as error:  # noqa: BLE001 - reported as a paragraph below
+            result["error"] = error
+
+    worker = threading.Thread(target=work, name=f"scorecard-run-{run_id[:8]}")
+    worker.start()
+    follower = _EventFollower(instance, run_id, echo)
+    while worker.is_alive():
+        worker.join(timeout=0.25)
+        follower.poll()
+    follower.poll()
+    if "error" in result:
+        outcome.errors.append(f"The run could not start: {result['error']}")
+        return False
+    if not result["value"].success:
+        outcome.errors.extend(follower.failures or ["The run failed; see `scorecard ui`."])
+        return False
+    return True
+
+
+class _EventFollower:
+    """Prints one line per finished step and collects failure messages."""
+
+    def __init__(self, instance: dg.DagsterInstance, run_id: str, echo) -> None:
+        self.instance, self.run_id, self.echo = instance, run_id, echo
+        self.cursor = 0
+        self.failures: list[str] = []
+
+    def poll(self) -> None:
+        try:
+            entries = self.instance.all_logs(self.run_id)
+        except Exception:  # noqa: BLE001 - the storage may be mid-write; try next poll
+            return
+        for entry in entries[self.cursor :]:
+            self._show(entry)
+        self.cursor = len(entries)
+
+    def _show(self, entry) -> None:
+        event = entry.dagster_event
+        if event is None:
+            return
+        kind = event.event_type_value
+        if kind == "STEP_SUCCESS":
+            self.echo(f"  ok     {event.step_key}")
+        elif kind == "STEP_FAILURE":
+            self.echo(f"  FAILED {event.step_key}")
+            self.failures.append(_failure_text(event))
+        elif kind == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if not data.passed:
+                severity = data.severity.value if data.severity else "ERROR"
+                mark = "WARN  " if severity == "WARN" else "FAILED"
+                description = data.description or ""
+                self.echo(f"  {mark} check {data.check_name}: {description}")
+                if severity != "WARN":
+                    self.failures.append(f"Check {data.check_name} failed: {description}")
+
+
+def _failure_text(event) -> str:
+    data = event.event_specific_data
+    user = getattr(data, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description
+    error = getattr(data, "error", None)
+    if error is None:
+        return f"Step {event.step_key} failed."
+    message = error.message.strip()
+    while error.cause is not None and "dagster" in message.lower():
+        error = error.cause
+        message = error.message.strip()
+    return f"Step {event.step_key} failed: {message}"

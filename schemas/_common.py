@@ -1,0 +1,139 @@
+"""Shared pieces of the extract schemas: rules, code lists and vectorised checks.
+
+Every check in a schema module has an entry in that module's ``RULES`` table
+saying how bad a failure is (``error`` blocks the quarter, ``warning``
+quarantines the row) and which column a row-level failure is reported against,
+so that a performance officer is pointed at the cell to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pandera import dtypes
+from pandera.engines import pandas_engine
+
+Severity = Literal["error", "warning"]
+CODES_DIR = Path(__file__).parent / "codes"
+
+# Why a failure is an error: a quarantined row in a file that indicators count
+# from would silently change a published number, so such faults block the quarter.
+BLOCKS: Severity = "error"
+# Why a failure is only a warning: the row feeds no count (commentary text, a
+# comparison benchmark), so dropping it after reporting it changes no figure.
+QUARANTINES: Severity = "warning"
+
+
+@pandas_engine.Engine.register_dtype
+@dtypes.immutable(init=True)
+class Measure(pandas_engine.Decimal):
+    """A measure held exactly as DECIMAL(18,6): ``decimal.Decimal`` values in pandas.
+
+    pandera's own Decimal check fails on an all-blank column (its result loses
+    the index), which a VALUE-only manual return produces, hence this subclass.
+    """
+
+    precision: int = 18
+    scale: int = 6
+
+    def check(self, pandera_dtype: dtypes.DataType, data_container: pd.Series | None = None):
+        if data_container is not None and bool(data_container.isna().all()):
+            return pd.Series(True, index=data_container.index)
+        return super().check(pandera_dtype, data_container)
+
+
+@pandas_engine.Engine.register_dtype
+@dtypes.immutable
+class Text(pandas_engine.NpString):
+    """Text cells (``str`` or None) in an object column.
+
+    pandera's ``str`` dtype tests every cell with ``isinstance`` (seconds per
+    million rows); the parser already produced text, so the column dtype suffices.
+    """
+
+    def check(self, pandera_dtype: dtypes.DataType, data_container: pd.Series | None = None):
+        return str(pandera_dtype) in ("str", "object")
+
+
+def on_uniques(series: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``transform`` applied to the distinct values only, then spread back to every row.
+
+    Extracts repeat the same codes, dates and IDs many times, so this turns
+    per-value Python work into per-distinct-value work.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    done = transform(pd.Series(uniques, dtype=object)).array
+    spread = pd.Series(done.take(codes, allow_fill=True), index=series.index)
+    if spread.dtype == object:
+        spread = spread.where(spread.notna(), None)
+    return spread
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a failed check is reported: its severity and the column to blame."""
+
+    severity: Severity
+    column: str | None = None
+    why: str = ""
+
+
+@cache
+def codes(name: str) -> frozenset[str]:
+    """The ``code`` column of ``schemas/codes/<name>.csv``: the one copy of a code list."""
+    with (CODES_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        return frozenset(row["code"].strip() for row in csv.DictReader(handle))
+
+
+def is_in(series: pd.Series, allowed: frozenset[str] | tuple[str, ...]) -> pd.Series:
+    """True where the value is one of ``allowed`` (blank values pass: see nullability)."""
+    return series.isna() | series.isin(list(allowed))
+
+
+def not_before(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    """True unless both dates are present and ``later`` falls before ``earlier``."""
+    return ~(later < earlier).fillna(False).astype(bool)
+
+
+def unique_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """True for rows whose key occurs once; every copy of a repeated key fails.
+
+    All copies fail because the pipeline cannot know which one is right.
+    """
+    return ~frame.duplicated(subset=columns, keep=False)
+
+
+def no_case_variants(series: pd.Series) -> pd.Series:
+    """True unless the ID has another spelling in the file differing only in letter case."""
+    spellings = pd.Series(series.dropna().unique(), dtype=object)
+    lowered = spellings.str.lower()
+    clashing = spellings[lowered.duplicated(keep=False)]
+    return ~series.isin(clashing)
+
+
+def known_or_unchecked(series: pd.Series, known: frozenset[str] | None) -> pd.Series:
+    """True where the value is in ``known``; everything passes when nothing is known yet."""
+    if known is None:
+        return pd.Series(True, index=series.index)
+    return series.isna() | series.isin(known)
+
+
+def exact_match_elsewhere(series: pd.Series, known: frozenset[str] | None) -> pd.Series:
+    """False where the ID is absent from ``known`` but matches one of it ignoring case."""
+    if not known:
+        return pd.Series(True, index=series.index)
+    unknown = pd.Series(series[~series.isin(known)].dropna().unique(), dtype=object)
+    lowered = {value.lower() for value in known}
+    clashing = unknown[unknown.str.lower().isin(lowered)]
+    return ~series.isin(clashing)
+
+
+def as_float(series: pd.Series) -> pd.Series:
+    """Decimal measures as floats, for sign and range checks only (never for values)."""
+    return pd.to_numeric(series, errors="coerce").astype("float64")

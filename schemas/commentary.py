@@ -1,0 +1,46 @@
+"""Schema of commentary.csv: commentary and corrective action per indicator.
+
+Faults are ``warning``: commentary is text beside a figure and changes no value
+or RAG status, so an orphan or duplicate row is quarantined and reported (a Red
+indicator left without corrective action is flagged downstream anyway).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import QUARANTINES, Rule, Text, known_or_unchecked, unique_key
+from schemas.context import current_context
+
+SEVERITY = QUARANTINES
+RULES = {
+    "indicator_in_catalogue": Rule(QUARANTINES, "INDICATOR_CODE"),
+    "indicator_unique": Rule(QUARANTINES, "INDICATOR_CODE"),
+}
+
+
+class Commentary(pa.DataFrameModel):
+    """One row per indicator with commentary, corrective action and its owner."""
+
+    INDICATOR_CODE: Series[Text] = pa.Field(nullable=False)
+    COMMENTARY: Series[Text] = pa.Field(nullable=True)
+    CORRECTIVE_ACTION: Series[Text] = pa.Field(nullable=True)
+    OWNER: Series[Text] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(
+        name="indicator_in_catalogue",
+        ignore_na=False,
+        error="INDICATOR_CODE is not an indicator in the catalogue (indicators.csv)",
+    )
+    def indicator_in_catalogue(cls, frame: pd.DataFrame) -> Series[bool]:
+        return known_or_unchecked(frame["INDICATOR_CODE"], current_context().indicator_codes)
+
+    @pa.dataframe_check(
+        name="indicator_unique",
+        ignore_na=False,
+        error="more than one commentary row for the same INDICATOR_CODE",
+    )
+    def indicator_unique(cls, frame: pd.DataFrame) -> Series[bool]:
+        return unique_key(frame, ["INDICATOR_CODE"])

@@ -1,0 +1,116 @@
+"""Schema of episodes.csv, SSDA903 episodes of care (spec/extracts.md).
+
+Every episode decides whether a child is in care at quarter end, so faults are
+``error``: quarantining an episode would change CSC-CIC and the ratios built on
+it. Only a CHILD whose spelling differs just in letter case from another is a
+``warning`` (spec); it usually also fails ``child_has_header``, which blocks.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas._common import (
+    BLOCKS,
+    QUARANTINES,
+    Rule,
+    Text,
+    codes,
+    exact_match_elsewhere,
+    is_in,
+    known_or_unchecked,
+    no_case_variants,
+    not_before,
+    unique_key,
+)
+from schemas.context import current_context
+
+SEVERITY = BLOCKS
+RULES = {
+    "rne_code": Rule(BLOCKS, "RNE"),
+    "rec_code": Rule(BLOCKS, "REC"),
+    "dec_not_before_decom": Rule(BLOCKS, "DEC"),
+    "rec_iff_dec": Rule(BLOCKS, "REC", "an open episode with a REC, or a closed one without"),
+    "key_unique": Rule(BLOCKS, "CHILD, DECOM"),
+    "child_has_header": Rule(BLOCKS, "CHILD", "LTPS needs the child's DOB"),
+    "child_case": Rule(QUARANTINES, "CHILD"),
+    "child_case_header": Rule(QUARANTINES, "CHILD"),
+}
+
+
+class Episodes(pa.DataFrameModel):
+    """One row per episode of care; HOME_POST and PL_POST are dropped before this."""
+
+    CHILD: Series[Text] = pa.Field(nullable=False)
+    DECOM: Series[pa.DateTime] = pa.Field(nullable=False)
+    RNE: Series[Text] = pa.Field(nullable=False)
+    LS: Series[Text] = pa.Field(nullable=True)
+    CIN: Series[Text] = pa.Field(nullable=True)
+    PLACE: Series[Text] = pa.Field(nullable=True)
+    PLACE_PROVIDER: Series[Text] = pa.Field(nullable=True)
+    DEC: Series[pa.DateTime] = pa.Field(nullable=True)
+    REC: Series[Text] = pa.Field(nullable=True)
+    REASON_PLACE_CHANGE: Series[Text] = pa.Field(nullable=True)
+    URN: Series[Text] = pa.Field(nullable=True)
+
+    @pa.check(
+        "RNE", name="rne_code", error="RNE (reason for new episode) is not an SSDA903 RNE code"
+    )
+    def rne_code(cls, rne: Series[str]) -> Series[bool]:
+        return is_in(rne, codes("rne"))
+
+    @pa.check(
+        "REC", name="rec_code", error="REC (reason episode ceased) is not an SSDA903 REC code"
+    )
+    def rec_code(cls, rec: Series[str]) -> Series[bool]:
+        return is_in(rec, codes("rec"))
+
+    @pa.dataframe_check(
+        name="dec_not_before_decom",
+        ignore_na=False,
+        error="DEC (date episode ceased) is before DECOM (date episode commenced)",
+    )
+    def dec_not_before_decom(cls, frame: pd.DataFrame) -> Series[bool]:
+        return not_before(frame["DEC"], frame["DECOM"])
+
+    @pa.dataframe_check(
+        name="rec_iff_dec",
+        ignore_na=False,
+        error="REC (reason episode ceased) must be blank exactly when DEC (date ceased) is blank",
+    )
+    def rec_iff_dec(cls, frame: pd.DataFrame) -> Series[bool]:
+        return frame["REC"].isna() == frame["DEC"].isna()
+
+    @pa.dataframe_check(
+        name="key_unique",
+        ignore_na=False,
+        error="more than one episode for the same CHILD starting on the same DECOM",
+    )
+    def key_unique(cls, frame: pd.DataFrame) -> Series[bool]:
+        return unique_key(frame, ["CHILD", "DECOM"])
+
+    @pa.dataframe_check(
+        name="child_has_header",
+        ignore_na=False,
+        error="CHILD has no row in the header file of this quarter",
+    )
+    def child_has_header(cls, frame: pd.DataFrame) -> Series[bool]:
+        return known_or_unchecked(frame["CHILD"], current_context().header_children)
+
+    @pa.dataframe_check(
+        name="child_case",
+        ignore_na=False,
+        error="CHILD differs only in letter case from another CHILD in this file",
+    )
+    def child_case(cls, frame: pd.DataFrame) -> Series[bool]:
+        return no_case_variants(frame["CHILD"])
+
+    @pa.dataframe_check(
+        name="child_case_header",
+        ignore_na=False,
+        error="CHILD differs only in letter case from a CHILD in the header file",
+    )
+    def child_case_header(cls, frame: pd.DataFrame) -> Series[bool]:
+        return exact_match_elsewhere(frame["CHILD"], current_context().header_children)

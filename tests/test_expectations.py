@@ -1,0 +1,183 @@
+"""Great Expectations on the marts: the fixture passes, and each kind of break is named."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_duckdb import DuckDBResource
+from reportfixtures import PREVIOUS, QUARTER, QUARTERS, build_marts
+
+from pipeline.expectations import marts_meet_expectations, validate_marts
+from pipeline.partitions import QUARTERS as QUARTER_PARTITIONS
+from pipeline.resources import ScorecardPaths
+
+ROOT = Path(__file__).resolve().parents[1]
+FACT, SUMMARY = "fct_indicator_quarter", "mart_rag_summary"
+RECONCILIATION = "mart_rag_summary_reconciliation"
+RECONCILES = (RECONCILIATION, "expect_column_values_to_be_in_set on mismatch")
+
+
+@pytest.fixture
+def marts(tmp_path: Path) -> Path:
+    return build_marts(tmp_path / "marts", parquet=False)
+
+
+@pytest.fixture
+def con(marts: Path):
+    con = duckdb.connect(str(marts / "scorecard.duckdb"))
+    yield con
+    con.close()
+
+
+def _failed(failures: list[str]) -> set[tuple[str, str]]:
+    """(suite, 'expectation on columns') of each failure message."""
+    return {re.match(r"(\S+): .*? \[(.+?)\]", f).groups() for f in failures}
+
+
+def _beside_the_database(marts: Path) -> list[str]:
+    return sorted(p.name for p in marts.iterdir() if not p.name.startswith("scorecard.duckdb"))
+
+
+def test_the_fixture_marts_meet_every_expectation(con, marts):
+    result = validate_marts(con, QUARTERS, marts / "data_docs")
+    assert result.success, result.failures
+    assert result.failures == []
+    assert result.statistics["unsuccessful_expectations"] == 0
+    assert result.statistics["evaluated_expectations"] > 50
+    assert result.data_docs_index == marts / "data_docs" / "index.html"
+    assert result.data_docs_index.is_file()
+    pages = list((marts / "data_docs" / "validations").rglob("*.html"))
+    assert sorted({p.parts[p.parts.index("validations") + 1] for p in pages}) == [
+        FACT,
+        SUMMARY,
+        RECONCILIATION,
+    ]
+    # Nothing beside the site: no GX project files, no temporary folders.
+    assert _beside_the_database(marts) == ["data_docs"]
+
+
+BREAKS = {
+    "duplicated key": (
+        f"insert into {FACT} select * from {FACT} "
+        f"where quarter_key = '{QUARTER}' and indicator_code = 'CSC-CIC'",
+        {
+            (FACT, "expect_compound_columns_to_be_unique on quarter_key, indicator_code"),
+            RECONCILES,  # the doubled row counts twice as available
+        },
+        f"{QUARTER} CSC-CIC",
+    ),
+    "percentage of 101": (
+        f"update {SUMMARY} set green_pct = 101 where quarter_key = '{QUARTER}'",
+        {(SUMMARY, "expect_column_values_to_be_between on green_pct"), RECONCILES},
+        "green_pct=101",
+    ),
+    "Purple": (
+        f"update {FACT} set rag_status = 'Purple' "
+        f"where quarter_key = '{QUARTER}' and indicator_code = 'CSC-PERM'",
+        {
+            (FACT, "expect_column_values_to_be_in_set on rag_status"),
+            (FACT, "expect_column_values_to_be_in_set on rag_consistent"),
+            RECONCILES,
+        },
+        f"{QUARTER} CSC-PERM (rag_status=Purple)",
+    ),
+    "Green though worse than target": (
+        # 22.4% against a lower-is-better target of 15 is Red.
+        f"update {FACT} set rag_status = 'Green' "
+        f"where quarter_key = '{QUARTER}' and indicator_code = 'CSC-SW2'",
+        {(FACT, "expect_column_values_to_be_in_set on rag_consistent"), RECONCILES},
+        f"{QUARTER} CSC-SW2 (rag_status=Green, expected_rag_status=Red)",
+    ),
+    "summary green disagrees with the fact table": (
+        # Still adds up within the row; only the recount from the fact table shows it.
+        f"update {SUMMARY} set green = green + 1, indicators_with_rag = indicators_with_rag + 1 "
+        f"where quarter_key = '{QUARTER}'",
+        {RECONCILES},
+        f"{QUARTER} Children and Learning (in_summary=True, in_fact_table=True, "
+        "mismatched=indicators_with_rag, green",
+    ),
+}
+
+
+@pytest.mark.parametrize("break_", BREAKS.values(), ids=BREAKS.keys())
+def test_a_break_fails_the_expectation_that_names_it(con, marts, break_):
+    sql, expected, where = break_
+    con.execute(sql)
+    result = validate_marts(con, [PREVIOUS, QUARTER], marts / "data_docs")
+    assert not result.success
+    assert _failed(result.failures) == expected, result.failures
+    assert any(where in f for f in result.failures), result.failures
+    assert result.statistics["unsuccessful_expectations"] == len(expected)
+    assert result.data_docs_index.is_file()
+
+
+def test_a_missing_summary_row_is_a_mismatch(con, marts):
+    con.execute(f"delete from {SUMMARY} where quarter_key = '{QUARTER}'")
+    result = validate_marts(con, [PREVIOUS, QUARTER], marts / "data_docs")
+    assert _failed(result.failures) == {RECONCILES}
+    assert "in_summary=False, in_fact_table=True" in result.failures[0]
+
+
+def test_the_site_is_replaced_whole_and_a_failed_run_keeps_the_old_one(con, marts):
+    docs = marts / "data_docs"
+    validate_marts(con, [QUARTER], docs)
+    (docs / "marker").write_text("old site")
+    validate_marts(con, [PREVIOUS], docs)
+    assert not (docs / "marker").exists()
+    assert (docs / "index.html").is_file()
+    (docs / "marker").write_text("kept")
+    con.execute(f"drop table {SUMMARY}")
+    with pytest.raises(duckdb.Error):
+        validate_marts(con, [QUARTER], docs)
+    assert (docs / "marker").read_text() == "kept"
+    assert _beside_the_database(marts) == ["data_docs"]
+
+
+def _materialise_check(marts: Path) -> dg.ExecuteInProcessResult:
+    @dg.asset(name=FACT, partitions_def=QUARTER_PARTITIONS)
+    def fact() -> None: ...
+
+    @dg.asset(name=SUMMARY, partitions_def=QUARTER_PARTITIONS, deps=[fact])
+    def summary() -> None: ...
+
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(QUARTER_PARTITIONS.name, [PREVIOUS, QUARTER])
+    return dg.materialize(
+        [fact, summary, marts_meet_expectations],
+        instance=instance,
+        partition_key=QUARTER,
+        resources={
+            "warehouse": DuckDBResource(database=str(marts / "scorecard.duckdb")),
+            "paths": ScorecardPaths(marts_dir=str(marts)),
+        },
+        raise_on_error=False,
+    )
+
+
+def test_the_asset_check_passes_and_links_the_data_docs(marts):
+    (evaluation,) = _materialise_check(marts).get_asset_check_evaluations()
+    assert evaluation.passed
+    index = marts / "data_docs" / "index.html"
+    assert evaluation.metadata["data_docs"] == dg.MetadataValue.path(str(index))
+    assert index.is_file()
+
+
+def test_the_asset_check_fails_and_says_why(marts):
+    with duckdb.connect(str(marts / "scorecard.duckdb")) as con:
+        con.execute(BREAKS["Green though worse than target"][0])
+    (evaluation,) = _materialise_check(marts).get_asset_check_evaluations()
+    assert not evaluation.passed
+    assert "CSC-SW2" in evaluation.description
+    assert evaluation.metadata["failed_expectations"].value == 2
+
+
+def test_importing_the_module_does_not_import_great_expectations():
+    code = (
+        "import sys, pipeline.expectations\n"
+        "assert 'great_expectations' not in sys.modules, 'GX imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

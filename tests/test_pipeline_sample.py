@@ -1,0 +1,210 @@
+"""End to end through Dagster on the shipped sample: the figures the sub-committee published.
+
+../shared/reference/known-figures.md lists what the Children and Learning
+sub-committee actually reported; the sample in data/raw reproduces them, and so
+must the pipeline, from the raw extracts to the published marts.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.runner import run_quarters
+
+REPO = Path(__file__).resolve().parents[1]
+RAW = REPO / "data" / "raw"
+
+SUMMARY_Q2 = (
+    "In total, 13 performance indicators have been selected for the sub-committee to "
+    "monitor and all 13 are available for reporting this quarter. Seven indicators have "
+    "also been assigned a RAG status.\n"
+    "In summary, of the 7 indicators: 5 (71%) have a status of Green; 0 (0%) have a "
+    "status of Amber; 2 (29%) have a status of Red."
+)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """Every sample quarter run once, as `scorecard run` does, into a temporary marts folder."""
+    base = tmp_path_factory.mktemp("sample_run")
+    with dg.instance_for_test() as instance:
+        outcome = run_quarters(
+            raw_dir=RAW,
+            marts_dir=base / "marts",
+            warehouse=str(base / "warehouse.duckdb"),
+            instance=instance,
+            echo=lambda line: None,
+        )
+        assert outcome.ok, outcome.errors
+        yield base / "marts", instance, outcome
+
+
+@pytest.fixture(scope="module")
+def marts(published):
+    con = duckdb.connect(str(published[0] / "scorecard.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+def fact(marts, quarter, code) -> dict:
+    cursor = marts.execute(
+        "select * from fct_indicator_quarter where quarter_key = ? and indicator_code = ?",
+        [quarter, code],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    assert len(rows) == 1, f"{quarter} {code}: {len(rows)} rows"
+    return dict(zip(names, rows[0], strict=True))
+
+
+def summary(marts, quarter) -> dict:
+    cursor = marts.execute(
+        "select * from mart_rag_summary where quarter_key = ? and committee = ?",
+        [quarter, "Children and Learning"],
+    )
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def test_every_sample_quarter_is_published(marts):
+    quarters = [
+        r[0] for r in marts.execute("select quarter_key from dim_quarter order by 1").fetchall()
+    ]
+    assert len(quarters) == 16
+    assert quarters[0] == "2019-20-Q1" and quarters[-1] == "2022-23-Q4"
+    counts = marts.execute(
+        "select quarter_key, count(*) from fct_indicator_quarter group by 1 having count(*) <> 13"
+    ).fetchall()
+    assert counts == []
+
+
+def test_q2_summary_matches_the_committee_report(marts):
+    s = summary(marts, "2021-22-Q2")
+    assert (s["indicators_selected"], s["indicators_available"], s["indicators_with_rag"]) == (
+        13,
+        13,
+        7,
+    )
+    assert (s["green"], s["amber"], s["red"]) == (5, 0, 2)
+    assert (s["green_pct"], s["amber_pct"], s["red_pct"]) == (71, 0, 29)
+    assert list(s["red_indicators"]) == ["CSC-PERM", "CSC-SW2"]
+    assert s["summary_text"].startswith(SUMMARY_Q2)
+
+
+def test_q1_summary(marts):
+    s = summary(marts, "2021-22-Q1")
+    assert (s["indicators_selected"], s["indicators_with_rag"]) == (13, 7)
+    assert (s["green"], s["amber"], s["red"]) == (5, 1, 1)
+
+
+def test_social_worker_changes(marts):
+    sw2 = fact(marts, "2021-22-Q2", "CSC-SW2")
+    assert sw2["value"] == Decimal("22.4")
+    assert sw2["target"] == Decimal("15")
+    assert sw2["rag_status"] == "Red"
+    assert (sw2["previous_quarter_key"], sw2["previous_quarter_value"]) == (
+        "2021-22-Q1",
+        Decimal("10.9"),
+    )
+    assert (sw2["year_ago_quarter_key"], sw2["year_ago_value"]) == ("2020-21-Q2", Decimal("11.7"))
+    assert (sw2["dot_short_term"], sw2["dot_long_term"]) == ("worse", "worse")
+    action = sw2["corrective_action"].lower()
+    assert "36 agency staff" in action and "2 vacant posts" in action
+    assert fact(marts, "2021-22-Q1", "CSC-SW2")["rag_status"] == "Green"
+
+
+def test_permanence(marts):
+    perm = fact(marts, "2021-22-Q2", "CSC-PERM")
+    assert (perm["value"], perm["target"], perm["rag_status"]) == (
+        Decimal("10.2"),
+        Decimal("14"),
+        "Red",
+    )
+    assert perm["london_average"] == Decimal("15")
+    assert perm["corrective_action"]
+
+
+def test_long_term_placement_stability_is_green_just_above_target(marts):
+    ltps = fact(marts, "2021-22-Q2", "CSC-LTPS")
+    assert (ltps["value"], ltps["target"], ltps["rag_status"]) == (
+        Decimal("65.2"),
+        Decimal("65"),
+        "Green",
+    )
+
+
+def test_foster_carers_more_than_double_target(marts):
+    fcr = fact(marts, "2021-22-Q2", "CSC-FCR")
+    assert fcr["value"] == Decimal("11") and fcr["rag_status"] == "Green"
+    assert fcr["value"] > 2 * fcr["target"]
+
+
+def test_schools_above_target_and_primary_better_than_london(marts):
+    gop = fact(marts, "2021-22-Q2", "EDU-GOP")
+    gos = fact(marts, "2021-22-Q2", "EDU-GOS")
+    assert gop["rag_status"] == gos["rag_status"] == "Green"
+    assert gop["value"] > gop["london_average"]
+
+
+def test_mart_column_types_follow_the_contract(marts):
+    types = dict(
+        marts.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'fct_indicator_quarter'"
+        ).fetchall()
+    )
+    for column in ("numerator", "value", "target", "amber_threshold", "london_average"):
+        assert types[column] == "DECIMAL(18,6)", column
+    assert types["loaded_at"] == "TIMESTAMP WITH TIME ZONE"
+    summary_types = dict(
+        marts.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'mart_rag_summary'"
+        ).fetchall()
+    )
+    assert summary_types["green_pct"] == "INTEGER"
+    assert summary_types["red_indicators"] == "VARCHAR[]"
+
+
+def test_parquet_copies_match_the_database(published, marts):
+    marts_dir = published[0]
+    for table in ("dim_indicator", "fct_indicator_quarter", "mart_rag_summary"):
+        in_db = marts.execute(f"select count(*) from {table}").fetchone()[0]
+        in_parquet = duckdb.sql(
+            f"select count(*) from read_parquet('{marts_dir / (table + '.parquet')}')"
+        ).fetchall()[0][0]
+        assert in_db == in_parquet > 0
+
+
+def test_no_record_level_personal_data_in_the_marts(published):
+    """No child ID, date of birth or postcode of the sample appears in any published file."""
+    marts_dir = published[0]
+    header = duckdb.sql(
+        f"select distinct CHILD, DOB from read_csv('{RAW}/*/header.csv', all_varchar=true)"
+    ).fetchall()
+    postcodes = duckdb.sql(
+        f"select distinct HOME_POST from read_csv('{RAW}/*/episodes.csv', all_varchar=true) "
+        "where HOME_POST is not null"
+    ).fetchall()
+    needles = {c for c, _ in header} | {d for _, d in header} | {p for (p,) in postcodes}
+    con = duckdb.connect(str(marts_dir / "scorecard.duckdb"), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("show tables").fetchall()]
+        text = "\n".join(
+            str(row) for table in tables for row in con.execute(f"select * from {table}").fetchall()
+        )
+    finally:
+        con.close()
+    leaked = sorted(n for n in needles if n and f"'{n}'" in text)
+    assert leaked == []
+
+
+def test_runs_are_visible_to_dagster(published):
+    _, instance, outcome = published
+    assert outcome.run_ids
+    run = instance.get_run_by_id(outcome.run_ids[0])
+    assert run.job_name == "scorecard_quarter"
+    assert run.status == dg.DagsterRunStatus.SUCCESS
