@@ -6,7 +6,7 @@ absent, and anything that ended later is still open (blank end date and reason).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from samplegen import measures
 from samplegen.children_looked_after import add_years
@@ -31,12 +31,17 @@ def header_episodes_sw(
 ) -> tuple[list[Row], list[Row], list[Row]]:
     """The 903 tables. Like a case system's 903 export, records of people aged 25
     or more at the start of the year are not included (903 rule 351), and social
-    worker allocations that ended more than a year before the collection year
-    (rule SW07) are left out; neither can touch an indicator."""
+    worker allocations that ended before the social worker reporting period are
+    left out (rule SW07); neither can touch an indicator.
+
+    The period is the package's (SW07/SW12, 2024/25 version): it starts "one
+    year" before the collection start, a year being 365.2425 days there, so its
+    first whole day is 365 days back: 1 April of the year before, or 2 April
+    when that span holds a 29 February (collection 2020/21)."""
     header: list[Row] = []
     episodes: list[Row] = []
     workers: list[Row] = []
-    sw_cutoff = add_years(fy_start, -1)
+    sw_cutoff = fy_start - timedelta(days=365)
     for child in sorted(world.children, key=lambda c: c.child_id):
         known = [e for e in child.episodes if e.decom <= qe]
         if not known or add_years(child.dob, 25) < fy_start:

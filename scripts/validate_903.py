@@ -18,11 +18,20 @@ YYYY-YY is validated as the 903 collection of that financial year
 (collectionYear = YYYY+1, collection start = 1 April YYYY) with the quarter end
 as the reference date (the package's `collection_end`). The rule set is that
 year's own when the package has one; financial years before 2022-23 (the
-earliest rule set packaged) use the 2022/23 rules plus the social worker rules
-of 2023/24 (the first year that has the social worker table); years after the
-newest packaged rule set use the newest.
+earliest rule set packaged) use the 2022/23 rules; years after the newest
+packaged rule set use the newest. Collection years before 2023/24 had no social
+worker table, so they get the social worker rules of 2024/25: the first revision
+of the 2023/24 pilot rules, which scoped SW07/SW12 to a reporting period reaching
+a year before the collection start (what a drop holding a rolling 12 months of
+history needs); the 2023/24 SW12 flags every historic episode of a child who left
+care before that period (see the doc, and `--self-test` for the reproductions).
+
+`--self-test` re-runs those reproductions and checks that a copy of a real quarter
+with injected faults (ETHNIC XXXX, DEC before DECOM, SW_DEC after the quarter end)
+is caught by rules 103, 356 and SW07STG2, while the untouched copy passes.
 
 Usage: python scripts/validate_903.py [RAW_DIR] [--la E09000016] [--examples 5]
+       python scripts/validate_903.py [RAW_DIR] --self-test
 """
 
 from __future__ import annotations
@@ -58,6 +67,9 @@ DEFAULT_LA = "E09000016"  # London Borough of Havering (the council of the refer
 FIRST_RULESET_YEAR = 2023  # lac2022_23: earliest rule set in csc-validator-be-903 0.1.17
 LAST_RULESET_YEAR = 2027  # lac2026_27: newest
 SW_RULES_FROM_YEAR = 2024  # lac2023_24 introduced the social worker (SWEpisodes) table
+# Social worker rules for collection years before the table existed: lac2024_25, the
+# first revision of the 2023/24 pilot rules (SW07 and SW12 as in every later year).
+SW_RULES_FOR_EARLIER_YEARS = 2025
 
 # Our file name -> (package table name, columns the package expects, columns that may be absent)
 TABLES: dict[str, tuple[str, list[str], set[str]]] = {
@@ -340,13 +352,25 @@ def quarter_end(start_year: int, quarter: int) -> date:
     }[quarter]
 
 
-def ruleset_for(collection_year: int) -> tuple[str, dict[str, RuleDefinition]]:
-    """Rule set name and registry for a 903 collection year (2022 = 2021/22)."""
+def _ruleset_name(year: int) -> str:
+    return f"lac{year - 1}_{str(year)[2:]}"
+
+
+def ruleset_for(
+    collection_year: int, sw_year: int | None = None
+) -> tuple[str, dict[str, RuleDefinition]]:
+    """Rule set name and registry for a 903 collection year (2022 = 2021/22).
+
+    Years before the social worker table existed add the social worker (SW*) rules
+    of `sw_year` (default SW_RULES_FOR_EARLIER_YEARS); they run after the year's own
+    rules, as they do in the package's own registries (so after rule 365, which
+    fills blank DEC with the reference date in the shared data store).
+    """
     year = min(max(collection_year, FIRST_RULESET_YEAR), LAST_RULESET_YEAR)
-    name = f"lac{year - 1}_{str(year)[2:]}"
+    name = _ruleset_name(year)
     registry = dict(importlib.import_module(f"lac_validator.rules.{name}").registry)
     if year < SW_RULES_FROM_YEAR:
-        sw_name = f"lac{SW_RULES_FROM_YEAR - 1}_{str(SW_RULES_FROM_YEAR)[2:]}"
+        sw_name = _ruleset_name(sw_year or SW_RULES_FOR_EARLIER_YEARS)
         sw_registry = importlib.import_module(f"lac_validator.rules.{sw_name}").registry
         added = {c: r for c, r in sw_registry.items() if c.startswith("SW")}
         registry.update(added)
@@ -490,14 +514,16 @@ def run_rules(
                 )
 
 
-def validate_quarter(folder: Path, local_authority: str) -> QuarterResult:
-    """Load and validate one quarter folder."""
+def validate_quarter(
+    folder: Path, local_authority: str, sw_year: int | None = None
+) -> QuarterResult:
+    """Load and validate one quarter folder (`sw_year`: see ruleset_for)."""
     match = QUARTER_DIR.match(folder.name)
     assert match is not None
     start_year, quarter = int(match["start"]), int(match["q"])
     collection_year = start_year + 1
     ref = quarter_end(start_year, quarter)
-    ruleset, registry = ruleset_for(collection_year)
+    ruleset, registry = ruleset_for(collection_year, sw_year)
     result = QuarterResult(
         key=folder.name,
         ruleset=ruleset,
@@ -526,7 +552,8 @@ def print_result(result: QuarterResult, examples: int) -> None:
         print(f"  CRASH {code}: rule raised {why}")
     for f in result.failures:
         sample = ", ".join(
-            f"row {i} (line {i + 2}) CHILD {c}" for i, c in list(zip(f.rows, f.children, strict=False))[:examples]
+            f"row {i} (line {i + 2}) CHILD {c}"
+            for i, c in list(zip(f.rows, f.children, strict=False))[:examples]
         )
         print(
             f"  {f.code:<10} {TABLE_FILE.get(f.table, f.table)}: {len(f.rows)} row(s) — {f.message.strip()}"
@@ -539,17 +566,164 @@ def print_result(result: QuarterResult, examples: int) -> None:
         )
 
 
+# ---------------------------------------------------------------------------
+# Self-test: the reproductions behind the rule-version choice, and a fault drill.
+
+_HEADER_ROW = {"SEX": "1", "DOB": "01/01/2010", "ETHNIC": "WBRI", "UPN": "A123456789012"}
+_EPISODE_ROW = {
+    "LS": "C2", "CIN": "N1", "PLACE": "U1", "PLACE_PROVIDER": "PR1",
+    "HOME_POST": "RM7 1PU", "PL_POST": "RM5 3BU", "URN": "SC123456",
+}  # fmt: skip
+
+# Minimal cases, each one child: (name, header CHILD, episodes (DECOM, RNE, DEC, REC),
+# social worker rows (SW_ID, SW_DECOM, SW_DEC)).
+SW_CASES: dict[str, tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str]]]] = {
+    # left care in 2016, so (rightly, SW07) no social worker rows in the reporting period
+    "1": ([("01/05/2015", "S", "01/06/2016", "E4A")], []),
+    # the generator author's two-row case: S ended X1, then an open P episode
+    "2": (
+        [("01/01/2022", "S", "10/01/2022", "X1"), ("10/01/2022", "P", "", "")],
+        [("SW100001", "01/01/2022", "")],
+    ),
+    # in care since 2021; an allocation that ended in the previous year (June 2021)
+    "3": (
+        [("01/03/2021", "S", "", "")],
+        [("SW100002", "01/03/2021", "15/06/2021"), ("SW100003", "15/06/2021", "")],
+    ),
+}
+
+
+def _write_quarter(folder: Path, cases: dict) -> None:
+    folder.mkdir(parents=True)
+    header, episodes, workers = [], [], []
+    for child, (eps, sws) in cases.items():
+        header.append({"CHILD": child, **_HEADER_ROW})
+        for decom, rne, dec, rec in eps:
+            row = {"CHILD": child, "DECOM": decom, "RNE": rne, "DEC": dec, "REC": rec}
+            episodes.append({**row, **_EPISODE_ROW})
+        for sw_id, sw_decom, sw_dec in sws:
+            workers.append({
+                "CHILD": child, "SW_ID": sw_id, "SW_DECOM": sw_decom, "SW_DEC": sw_dec,
+                "SW_REASON": "FCONTA",
+            })  # fmt: skip
+    for stem, rows in (("header", header), ("episodes", episodes), ("social_worker", workers)):
+        columns = TABLES[stem][1]
+        pd.DataFrame(rows, columns=columns).to_csv(folder / f"{stem}.csv", index=False)
+
+
+def _flagged(result: QuarterResult, code: str) -> set[str]:
+    """CHILD ids a rule flagged in one result."""
+    return {c for f in result.failures if f.code == code for c in f.children}
+
+
+def self_test(raw: Path, local_authority: str) -> int:
+    """Reproductions of the SW rule-version choice, and an injected-fault drill."""
+    import tempfile
+
+    checks: list[tuple[str, bool]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        # 1. SW12/SW07: 2023/24 pilot versions against the 2024/25 versions chosen.
+        q = base / "cases" / "2022-23-Q4"
+        _write_quarter(q, SW_CASES)
+        pilot = validate_quarter(q, local_authority, sw_year=SW_RULES_FROM_YEAR)
+        chosen = validate_quarter(q, local_authority)
+        checks += [
+            ("2023/24 SW12 flags child 1, who left care in 2016 and has no SW row",
+             _flagged(pilot, "SW12STG2") == {"1"}),
+            ("2024/25 SW12 flags none of children 1-3", not _flagged(chosen, "SW12STG2")),
+            ("2023/24 SW07 flags child 3's allocation that ended 15/06/2021",
+             _flagged(pilot, "SW07STG2") == {"3"}),
+            ("2024/25 SW07 flags none of children 1-3", not _flagged(chosen, "SW07STG2")),
+        ]  # fmt: skip
+        # The two-row case alone: the rule function flags the open P episode (blank
+        # REC counts as "not X1", blank DEC fails SW_DECOM <= DEC) in both versions;
+        # in a full run rule 365 has first filled that DEC with the reference date.
+        tables, _ = load_quarter(q)
+        meta = {"collection_start": "01/04/2022", "collection_end": "31/03/2023"}
+        for year in (SW_RULES_FROM_YEAR, SW_RULES_FOR_EARLIER_YEARS):
+            rule = importlib.import_module(
+                f"lac_validator.rules.{_ruleset_name(year)}.rule_SW12STG2"
+            )
+            dfs = {k: v.copy() for k, v in tables.items()} | {"metadata": meta}
+            rows = rule.validate(dfs).get("Episodes", [])
+            children = {str(tables["Episodes"].at[i, "CHILD"]) for i in rows}
+            checks.append((
+                f"{_ruleset_name(year)} SW12 run alone (no rule 365) flags child 2's open "
+                "P episode", "2" in children,
+            ))  # fmt: skip
+        # SW07 2024/25 takes "a year" as 365.2425 days: across 29 February an
+        # allocation ending on 1 April of the previous year is rejected.
+        leap = {"4": ([("01/01/2019", "S", "", "")],
+                      [("SW100004", "01/01/2019", "01/04/2019"), ("SW100005", "01/04/2019", "")]),
+                "5": ([("01/01/2019", "S", "", "")],
+                      [("SW100006", "01/01/2019", "02/04/2019"), ("SW100007", "02/04/2019", "")])}  # fmt: skip
+        q = base / "leap" / "2020-21-Q4"
+        _write_quarter(q, leap)
+        checks.append(("2024/25 SW07 in 2020/21 rejects SW_DEC 01/04/2019, takes 02/04/2019",
+                       _flagged(validate_quarter(q, local_authority), "SW07STG2") == {"4"}))  # fmt: skip
+
+        # 2. Fault drill on a copy of the newest quarter of RAW.
+        folders = sorted(p for p in raw.iterdir() if p.is_dir() and QUARTER_DIR.match(p.name))
+        if not folders:
+            checks.append((f"{raw} holds a quarter folder for the fault drill", False))
+        else:
+            source = folders[-1]
+            clean = validate_quarter(source, local_authority)
+            checks.append((f"{source.name} as shipped: 0 errors", clean.errors == 0))
+            bad = base / "drill" / source.name
+            bad.mkdir(parents=True)
+            frames = {}
+            for stem in TABLES:
+                path = _find_file(source, stem)
+                assert path is not None, f"{source.name}: no {stem} file"
+                frames[stem] = _read_raw(path)
+            h, e, w = frames["header"], frames["episodes"], frames["social_worker"]
+            h.loc[h.index[0], "ETHNIC"] = "XXXX"
+            ended = e.index[e["DEC"].astype(str).str.strip() != ""][0]
+            decom = datetime.strptime(e.at[ended, "DECOM"], "%d/%m/%Y")
+            e.loc[ended, "DEC"] = (decom - pd.Timedelta(days=1)).strftime("%d/%m/%Y")
+            sw_row = w.index[w["SW_DEC"].astype(str).str.strip() != ""][0]
+            late = quarter_end(int(source.name[:4]), int(source.name[-1])) + pd.Timedelta(days=10)
+            w.loc[sw_row, "SW_DEC"] = late.strftime("%d/%m/%Y")
+            for stem, df in frames.items():
+                df.to_csv(bad / f"{stem}.csv", index=False)
+            drilled = validate_quarter(bad, local_authority)
+            for code, table, row in (
+                ("103", "Header", h.index[0]),
+                ("356", "Episodes", ended),
+                ("SW07STG2", "SWEpisodes", sw_row),
+            ):
+                hit = any(f.code == code and f.table == table and row in f.rows
+                          for f in drilled.failures)  # fmt: skip
+                checks.append((f"injected fault caught by {code} at {table} row {row}", hit))
+            checks.append(("injected faults make the quarter fail", drilled.errors > 0))
+
+    for text, ok in checks:
+        print(f"  {'ok  ' if ok else 'FAIL'} {text}")
+    failed = sum(not ok for _, ok in checks)
+    print(f"903 self-test: {len(checks)} checks, {failed} failed")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("raw_dir", nargs="?", default="data/raw", type=Path)
     parser.add_argument("--la", default=DEFAULT_LA, help="LA code (UTLA, e.g. E09000016)")
     parser.add_argument("--examples", type=int, default=5, help="example rows per rule")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="re-run the SW rule-version reproductions and an injected-fault drill on RAW_DIR",
+    )
     args = parser.parse_args(argv)
 
     raw: Path = args.raw_dir
     if not raw.is_dir():
         print(f"903 validation: {raw} is not a folder", file=sys.stderr)
         return 2
+    if args.self_test:
+        return self_test(raw, args.la)
     folders = sorted(p for p in raw.iterdir() if p.is_dir() and QUARTER_DIR.match(p.name))
     total = 0
     for folder in folders:

@@ -2,17 +2,19 @@
 # Run the DfE SSDA903 validation rules (PyPI csc-validator-be-903) over every
 # quarter drop of a raw folder. See docs/ssda903-validation.md.
 #
-#   scripts/validate_903.sh [RAW_DIR]      (default: data/raw)
+#   scripts/validate_903.sh [RAW_DIR]               (default: data/raw)
+#   scripts/validate_903.sh [RAW_DIR] --self-test   rule-version reproductions
+#                                                  and an injected-fault drill
 #
 # The package pins pandas < 2, so it gets its own virtual environment,
 # .venv-903/ in the repo root (git-ignored), created here when absent or
 # incomplete. Idempotent: a second run only re-checks the pins. Exits 1 when
-# any non-excluded rule fails, 2 on a usage/setup problem.
+# any non-excluded rule fails (or a self-test check fails), 2 on a usage/setup
+# problem.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv-903"
-RAW_DIR="${1:-data/raw}"
 
 # Exact pins: csc-validator-be-903 and everything it needs, versions that
 # install and run on Python 3.11 (pandas 1.5.3 / numpy 1.24.4 have cp311 wheels).
@@ -51,4 +53,5 @@ if [ ! -x "$VENV/bin/python" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$
 fi
 
 cd "$ROOT"
-exec "$VENV/bin/python" "$ROOT/scripts/validate_903.py" "$RAW_DIR"
+[ $# -gt 0 ] || set -- data/raw
+exec "$VENV/bin/python" "$ROOT/scripts/validate_903.py" "$@"
