@@ -307,7 +307,7 @@ def validate_marts(
     """Validate the marts of `quarter_keys` on `con`; write Data Docs to `data_docs_dir`."""
     keys = {"keys": list(quarter_keys)}
     frames = {batch.name: con.execute(batch.sql, keys).df() for batch in BATCHES}
-    data_docs_dir = Path(data_docs_dir)
+    data_docs_dir = Path(data_docs_dir).resolve()  # GX wants an absolute site path
     data_docs_dir.parent.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(data_docs_dir)
     building = data_docs_dir.with_name(f".{data_docs_dir.name}-building-{uuid.uuid4().hex}")

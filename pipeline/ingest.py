@@ -78,10 +78,6 @@ def _extract_asset(extract: Extract, upstream: list[str]) -> dg.AssetsDefinition
                     continue
                 loaded.rows += rows
                 loaded.warnings += warnings
-                where = quarter_key or "reference"
-                context.log.info(
-                    f"{extract.stem} ({where}): {rows} rows loaded, {warnings} quarantined"
-                )
         if problems:
             raise dg.Failure(
                 description="\n\n".join(problems),

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import duckdb
-import inflect
+from num2words import num2words
 from duckdb.sqltypes import BIGINT, VARCHAR
 
-_ENGINE = inflect.engine()
-
-
 def number_to_words(number: int | None) -> str | None:
-    """7 -> 'seven', 21 -> 'twenty-one': the report spells a count that opens a sentence."""
+    """7 -> 'seven', 21 -> 'twenty-one': the report spells a count that opens a sentence.
+
+    num2words rather than inflect: inflect's runtime type checking costs over two
+    seconds at import, which every run would pay.
+    """
     if number is None:
         return None
-    return str(_ENGINE.number_to_words(int(number)))
+    return num2words(int(number))
 
 
 UDFS = {"number_to_words": (number_to_words, [BIGINT], VARCHAR)}
