@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import duckdb
-from num2words import num2words
 from duckdb.sqltypes import BIGINT, VARCHAR
+from num2words import num2words
+
 
 def number_to_words(number: int | None) -> str | None:
     """7 -> 'seven', 21 -> 'twenty-one': the report spells a count that opens a sentence.
