@@ -25,11 +25,24 @@ SINGLE_RUN = dg.BackfillPolicy.single_run()
 
 
 def register_quarters(instance: dg.DagsterInstance, keys: list[str]) -> None:
-    """Add any quarters the instance does not know yet, oldest first."""
-    known = set(instance.get_dynamic_partitions(QUARTERS.name))
-    new = [k for k in sort_keys(set(keys)) if k not in known]
-    if new:
-        instance.add_dynamic_partitions(QUARTERS.name, new)
+    """Add any quarters the instance does not know yet, keeping the partitions in time order.
+
+    Dynamic partitions are ordered by when they were added, and a backfill range
+    follows that order. When an older quarter arrives after newer ones, the newer
+    partitions are re-added after it (their materialisation history is kept: it
+    lives in the event log, keyed by partition key).
+    """
+    known = list(instance.get_dynamic_partitions(QUARTERS.name))
+    new = set(keys) - set(known)
+    if not new:
+        return
+    wanted = sort_keys(set(known) | new)
+    keep = 0
+    while keep < len(known) and known[keep] == wanted[keep]:
+        keep += 1
+    for key in known[keep:]:
+        instance.delete_dynamic_partition(QUARTERS.name, key)
+    instance.add_dynamic_partitions(QUARTERS.name, wanted[keep:])
 
 
 def run_quarter_keys(tags: dict[str, str], instance: dg.DagsterInstance) -> list[str]:

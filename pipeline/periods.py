@@ -129,7 +129,9 @@ class Quarter:
 
 def last_completed_quarter(today: date, days_after_end: int = 0) -> Quarter:
     """The latest quarter that ended at least `days_after_end` days before `today`."""
-    return Quarter.containing(today - timedelta(days=days_after_end)).previous()
+    cutoff = today - timedelta(days=days_after_end)
+    quarter = Quarter.containing(cutoff)
+    return quarter if quarter.end_date == cutoff else quarter.previous()
 
 
 def sort_keys(keys: list[str] | set[str]) -> list[str]:
