@@ -13,6 +13,7 @@ from pipeline.ingest import build_ingest_assets
 from pipeline.jobs import scorecard_job
 from pipeline.model_assets import build_model_assets
 from pipeline.publish import published_marts
+from pipeline.report.assets import committee_reports, report_job
 from pipeline.resources import build_resources
 from pipeline.schedules import quarterly_schedule
 from pipeline.sensors import raw_quarter_folder_sensor
@@ -34,9 +35,10 @@ def build_definitions(
             *ingest_assets,
             *build_model_assets(sources),
             published_marts,
+            committee_reports,
         ],
         asset_checks=[*CHECKS, *EXPECTATION_CHECKS],
-        jobs=[scorecard_job],
+        jobs=[scorecard_job, report_job],
         schedules=[quarterly_schedule],
         sensors=[raw_quarter_folder_sensor],
         resources=build_resources(raw_dir, marts_dir, warehouse),

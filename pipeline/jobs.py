@@ -11,7 +11,8 @@ import pipeline.partitions  # noqa: F401  (silences the beta/preview warnings fi
 
 scorecard_job = dg.define_asset_job(
     name="scorecard_quarter",
-    selection=dg.AssetSelection.all(),
+    # The report renders from the published files, in its own job (pipeline/report/assets.py).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("committee_reports"),
     executor_def=dg.in_process_executor,
     description="Ingest, validate, model, check and publish the quarter's scorecard.",
 )

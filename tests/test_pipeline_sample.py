@@ -208,3 +208,29 @@ def test_runs_are_visible_to_dagster(published):
     run = instance.get_run_by_id(outcome.run_ids[0])
     assert run.job_name == "scorecard_quarter"
     assert run.status == dg.DagsterRunStatus.SUCCESS
+
+
+def test_committee_report_of_the_sample_quarter(published):
+    """Issue 3: the report for 2021-22 Q2 rendered by its Dagster asset from the published marts."""
+    from pypdf import PdfReader
+
+    from pipeline.report.assets import committee_reports
+    from pipeline.resources import ScorecardPaths
+
+    marts_dir, instance, _ = published
+    result = dg.materialize(
+        [committee_reports],
+        partition_key="2021-22-Q2",
+        instance=instance,
+        resources={"paths": ScorecardPaths(raw_dir=str(RAW), marts_dir=str(marts_dir))},
+    )
+    assert result.success
+    html = (marts_dir / "reports" / "children-and-learning" / "2021-22-Q2.html").read_text()
+    text = " ".join(html.split())
+    assert "Quarter 2 (July to September 2021)" in text
+    assert "5 (71%) have a status of Green" in text
+    assert "2 (29%) have a status of Red" in text
+    assert "36 agency staff" in text
+    pdf = PdfReader(marts_dir / "reports" / "children-and-learning" / "2021-22-Q2.pdf")
+    pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "13 performance indicators have been selected" in pdf_text
