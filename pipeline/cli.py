@@ -125,7 +125,10 @@ def _report(args: argparse.Namespace) -> int:
 def _ui(args: argparse.Namespace) -> int:
     home = ensure_dagster_home()
     print(f"Dagster instance: {home}")
-    os.execvp("dagster", ["dagster", "dev", "-w", "workspace.yaml", "-p", args.port])
+    # The dagster executable installed beside this Python, whether or not the venv is active.
+    dagster = Path(sys.executable).with_name("dagster")
+    command = str(dagster) if dagster.exists() else "dagster"
+    os.execvp(command, [command, "dev", "-w", "workspace.yaml", "-p", args.port])
     return 0  # pragma: no cover - exec does not return
 
 

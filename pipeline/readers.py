@@ -22,6 +22,7 @@ ROW_NUMBER = "row_number"
 SUFFIXES = (".csv", ".xlsx")
 ALIEN_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 WHOLE_FLOAT = r"^([+-]?\d+)\.0+$"
+TITLE_ROWS_SEARCHED = 10
 
 
 class ExtractError(Exception):
@@ -62,11 +63,13 @@ def read_extract(path: str | Path, extract: Extract | str | None = None) -> pd.D
         raise ExtractError(path, "the file is missing")
     date_format = spec.date_format if spec else ISO
     if path.suffix.lower() == ".xlsx":
-        frame = _read_xlsx(path, date_format)
+        frame = _read_xlsx(path, date_format, spec)
     else:
         frame = _read_csv(path)
+    header = [str(name).strip() for name in frame.columns]
     frame = _tidy(_canonical_columns(frame, path, spec), spec.identifiers if spec else ())
     frame.attrs["file"] = path.name
+    frame.attrs["header"] = header  # as written, for a "columns found" message
     return frame
 
 
@@ -101,7 +104,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _read_xlsx(path: Path, date_format: str) -> pd.DataFrame:
+def _read_xlsx(path: Path, date_format: str, spec: Extract | None = None) -> pd.DataFrame:
     from openpyxl import load_workbook
 
     try:
@@ -115,11 +118,46 @@ def _read_xlsx(path: Path, date_format: str) -> pd.DataFrame:
             raise ExtractError(path, "the first sheet is empty: it has no header row")
         names = ["" if cell is None else str(cell) for cell in header]
         body = [_row_text(row, len(names), date_format) for row in rows]
+        if spec:
+            _no_title_rows(path, spec, names, body)
     finally:
         book.close()
     frame = pd.DataFrame(body, columns=names, dtype=object)
     frame.index = pd.RangeIndex(2, len(frame) + 2, name=ROW_NUMBER)
     return frame.loc[:, [name.strip() != "" for name in names]]
+
+
+def _no_title_rows(
+    path: Path, spec: Extract, names: list[str], body: list[list[str | None]]
+) -> None:
+    """Raise when the header sits below a title: spec/extracts.md says first row = header."""
+    def has_header(cells: Iterable[object]) -> bool:
+        found = {str(cell).strip().lower() for cell in cells if cell is not None}
+        return all(column.lower() in found for column in spec.required)
+
+    if has_header(names):
+        return
+    # A title's row holds one cell, so the rows below it were cut to that width:
+    # look for the header again in the sheet's own rows.
+    for line, row in enumerate(_sheet_rows(path)[1:TITLE_ROWS_SEARCHED], start=2):
+        if has_header(row):
+            raise ExtractError(
+                path,
+                f"the header is on row {line}, not row 1: delete the title row(s) above it "
+                f"(the first row must hold the column names {', '.join(spec.required)})",
+                spec.required[0],
+            )
+
+
+def _sheet_rows(path: Path) -> list[tuple[object, ...]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True, max_row=TITLE_ROWS_SEARCHED)
+        return list(rows)
+    finally:
+        book.close()
 
 
 def _row_text(row: Iterable[object], width: int, date_format: str) -> list[str | None]:

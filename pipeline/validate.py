@@ -167,7 +167,8 @@ def _require_columns(spec: Extract, frame: pd.DataFrame, file: str) -> None:
     if not missing:
         return
     names = ", ".join(missing)
-    found = ", ".join(map(str, frame.columns)) or "none"
+    header = frame.attrs.get("header", list(frame.columns))
+    found = ", ".join(str(name) for name in header if str(name).strip()) or "none"
     raise ExtractError(
         file, f"the required column {names} is missing (columns found: {found})", missing[0]
     )
@@ -241,6 +242,11 @@ def _cell_level(spec: Extract, cases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _row_rules(spec: Extract) -> set[str]:
+    """The messages of the schema's dataframe-level (row) checks."""
+    return {check.error for check in spec.schema.to_schema().checks}
+
+
 def _with_values(faults: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
     """Add each fault's value as written in the file (keys of several columns joined)."""
     values = pd.Series(None, index=faults.index, dtype="object")
@@ -256,11 +262,18 @@ def _with_values(faults: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
 
 
 def _combine(spec: Extract, typed: pd.DataFrame, checked: pd.DataFrame) -> pd.DataFrame:
-    """Type faults win over check faults on the same cell (a bad date is not also blank)."""
+    """Type faults win over check faults on the same cell (a bad date is not also blank).
+
+    A row-level check (DEC before DECOM, REC only with DEC, ...) on a row with an
+    unreadable cell saw that cell as blank, so its fault would be noise: it is left
+    out, and shows on the next run only if it is real once the cell is fixed.
+    """
     typed = typed.rename(columns={"column": "column_name"})
     seen = pd.MultiIndex.from_frame(typed[["row_number", "column_name"]].astype(object))
     here = pd.MultiIndex.from_frame(checked[["row_number", "column_name"]].astype(object))
-    faults = pd.concat([typed, checked[~here.isin(seen)]], ignore_index=True)
+    row_level = checked["rule"].isin(_row_rules(spec))
+    noise = row_level & checked["row_number"].isin(typed["row_number"])
+    faults = pd.concat([typed, checked[~here.isin(seen) & ~noise]], ignore_index=True)
     personal = set(spec.personal)
     faults["is_personal"] = faults["column_name"].map(
         lambda name: bool(personal & {part.strip() for part in str(name).split(",")})

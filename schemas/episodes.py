@@ -31,6 +31,7 @@ SEVERITY = BLOCKS
 RULES = {
     "rne_code": Rule(BLOCKS, "RNE"),
     "rec_code": Rule(BLOCKS, "REC"),
+    "place_code": Rule(BLOCKS, "PLACE", "a typo in the case system: quarantining would drop a child"),
     "dec_not_before_decom": Rule(BLOCKS, "DEC"),
     "rec_iff_dec": Rule(BLOCKS, "REC", "an open episode with a REC, or a closed one without"),
     "key_unique": Rule(BLOCKS, "CHILD, DECOM"),
@@ -66,6 +67,14 @@ class Episodes(pa.DataFrameModel):
     )
     def rec_code(cls, rec: Series[str]) -> Series[bool]:
         return is_in(rec, codes("rec"))
+
+    @pa.check(
+        "PLACE",
+        name="place_code",
+        error="PLACE (placement type) is not an SSDA903 placement code",
+    )
+    def place_code(cls, place: Series[str]) -> Series[bool]:
+        return is_in(place, codes("place"))
 
     @pa.dataframe_check(
         name="dec_not_before_decom",
