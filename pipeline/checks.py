@@ -89,107 +89,88 @@ order by all
 """
 
 
-def _rows(warehouse: DuckDBResource, sql: str, keys: list[str]) -> list[tuple]:
-    with warehouse.get_connection() as con:
-        return con.execute(sql, {"keys": list(keys)}).fetchall()
-
-
 def _listing(rows: list[tuple], limit: int = 20) -> str:
     shown = "; ".join(" ".join(str(v) for v in row) for row in rows[:limit])
     more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
     return shown + more
 
 
-@dg.asset_check(
-    asset="fct_indicator_quarter",
-    blocking=True,
-    partitions_def=QUARTERS,
-    description="Every catalogue indicator appears exactly once per quarter, and nothing else.",
-)
-def every_indicator_once_per_quarter(
-    context: AssetCheckExecutionContext, warehouse: DuckDBResource
-) -> dg.AssetCheckResult:
-    bad = _rows(warehouse, _INDICATOR_COVERAGE, context.partition_keys)
-    return dg.AssetCheckResult(
-        passed=not bad,
-        description=(
-            "Each catalogue indicator has one row per quarter."
-            if not bad
-            else "Indicator rows missing, doubled or not in the catalogue "
-            "(quarter, code, rows, in catalogue): " + _listing(bad)
-        ),
-        metadata={"problems": len(bad)},
+def _sql_check(
+    name: str,
+    asset: str,
+    sql: str,
+    *,
+    description: str,
+    passed: str,
+    failed: str,
+    blocking: bool = False,
+) -> dg.AssetChecksDefinition:
+    """A check that passes when `sql` finds no problem rows for the run's quarters.
+
+    A blocking check fails with ERROR severity and stops publishing; any other
+    check is a WARN for the data team. The problem rows are listed in the
+    check's description so the UI says exactly what to look at.
+    """
+    severity = dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN
+
+    @dg.asset_check(
+        name=name,
+        asset=asset,
+        blocking=blocking,
+        partitions_def=QUARTERS,
+        description=description,
     )
+    def _check(
+        context: AssetCheckExecutionContext, warehouse: DuckDBResource
+    ) -> dg.AssetCheckResult:
+        with warehouse.get_connection() as con:
+            problems = con.execute(sql, {"keys": list(context.partition_keys)}).fetchall()
+        return dg.AssetCheckResult(
+            passed=not problems,
+            severity=severity,
+            description=passed if not problems else f"{failed}: {_listing(problems)}",
+            metadata={"problems": len(problems)},
+        )
 
-
-@dg.asset_check(
-    asset="mart_rag_summary",
-    blocking=True,
-    partitions_def=QUARTERS,
-    description="The summary's counts equal the fact table's, and Green+Amber+Red = with RAG.",
-)
-def rag_summary_reconciles(
-    context: AssetCheckExecutionContext, warehouse: DuckDBResource
-) -> dg.AssetCheckResult:
-    bad = _rows(warehouse, _SUMMARY_RECONCILES, context.partition_keys)
-    return dg.AssetCheckResult(
-        passed=not bad,
-        description=(
-            "Summary counts reconcile with the fact table."
-            if not bad
-            else "Summary counts disagree with the fact table for: " + _listing(bad)
-        ),
-        metadata={"problems": len(bad)},
-    )
-
-
-@dg.asset_check(
-    asset="fct_indicator_quarter",
-    partitions_def=QUARTERS,
-    description="Red indicators carry corrective action from commentary.csv.",
-)
-def red_indicators_have_corrective_action(
-    context: AssetCheckExecutionContext, warehouse: DuckDBResource
-) -> dg.AssetCheckResult:
-    missing = _rows(warehouse, _RED_WITHOUT_ACTION, context.partition_keys)
-    return dg.AssetCheckResult(
-        passed=not missing,
-        severity=dg.AssetCheckSeverity.WARN,
-        description=(
-            "Every Red indicator has corrective action."
-            if not missing
-            else "Red without corrective action (the report prints 'Corrective action not "
-            "supplied'); ask the service for it in commentary.csv: " + _listing(missing)
-        ),
-        metadata={"red_without_action": len(missing)},
-    )
-
-
-@dg.asset_check(
-    asset="fct_indicator_quarter",
-    partitions_def=QUARTERS,
-    description="The previous quarter and the same quarter last year are loaded for comparison.",
-)
-def comparison_quarters_loaded(
-    context: AssetCheckExecutionContext, warehouse: DuckDBResource
-) -> dg.AssetCheckResult:
-    missing = _rows(warehouse, _MISSING_COMPARISONS, context.partition_keys)
-    return dg.AssetCheckResult(
-        passed=not missing,
-        severity=dg.AssetCheckSeverity.WARN,
-        description=(
-            "Both comparison quarters are loaded."
-            if not missing
-            else "Direction of travel shows n/a because a comparison quarter is not loaded "
-            "(quarter, comparison, missing quarter): " + _listing(missing)
-        ),
-        metadata={"missing": len(missing)},
-    )
+    return _check
 
 
 CHECKS = [
-    every_indicator_once_per_quarter,
-    rag_summary_reconciles,
-    red_indicators_have_corrective_action,
-    comparison_quarters_loaded,
+    _sql_check(
+        "every_indicator_once_per_quarter",
+        "fct_indicator_quarter",
+        _INDICATOR_COVERAGE,
+        blocking=True,
+        description="Every catalogue indicator appears exactly once per quarter, and nothing else.",
+        passed="Each catalogue indicator has one row per quarter.",
+        failed="Indicator rows missing, doubled or not in the catalogue "
+        "(quarter, code, rows, in catalogue)",
+    ),
+    _sql_check(
+        "rag_summary_reconciles",
+        "mart_rag_summary",
+        _SUMMARY_RECONCILES,
+        blocking=True,
+        description="The summary's counts equal the fact table's, and Green+Amber+Red = with RAG.",
+        passed="Summary counts reconcile with the fact table.",
+        failed="Summary counts disagree with the fact table for",
+    ),
+    _sql_check(
+        "red_indicators_have_corrective_action",
+        "fct_indicator_quarter",
+        _RED_WITHOUT_ACTION,
+        description="Red indicators carry corrective action from commentary.csv.",
+        passed="Every Red indicator has corrective action.",
+        failed="Red without corrective action (the report prints 'Corrective action not "
+        "supplied'); ask the service for it in commentary.csv",
+    ),
+    _sql_check(
+        "comparison_quarters_loaded",
+        "fct_indicator_quarter",
+        _MISSING_COMPARISONS,
+        description="The previous quarter and the same quarter last year are loaded.",
+        passed="Both comparison quarters are loaded.",
+        failed="Direction of travel shows n/a because a comparison quarter is not loaded "
+        "(quarter, comparison, missing quarter)",
+    ),
 ]
