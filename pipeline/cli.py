@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--raw-dir", default=DEFAULT_RAW_DIR, help="raw drop folder")
     run.add_argument("--marts-dir", default=DEFAULT_MARTS_DIR, help="published marts folder")
+    run.add_argument(
+        "--warehouse",
+        help="working DuckDB file (default: $SCORECARD_WAREHOUSE, else work/warehouse.duckdb "
+        "beside the marts folder)",
+    )
     run.set_defaults(handler=_run)
 
     summary = commands.add_parser("summary", help="print a quarter's summary and RAG table")
@@ -95,12 +100,25 @@ def _run(args: argparse.Namespace) -> int:
         marts_dir=Path(args.marts_dir),
         requested=args.quarter,
         echo=print,
+        warehouse=args.warehouse or default_warehouse(Path(args.marts_dir)),
     )
     for warning in outcome.warnings:
         _paragraph(f"Warning: {warning}", stream=sys.stderr)
     for error in outcome.errors:
         _paragraph(f"Error: {error}", stream=sys.stderr)
     return 0 if outcome.ok else 1
+
+
+def default_warehouse(marts_dir: Path) -> str:
+    """The working warehouse beside the marts folder, so two drops never share one.
+
+    `data/marts` gives the usual `data/work/warehouse.duckdb`; another marts folder
+    gets its own, so loading another council's drop cannot mix with the sample.
+    """
+    configured = os.environ.get("SCORECARD_WAREHOUSE")
+    if configured:
+        return configured
+    return str(marts_dir.resolve().parent / "work" / "warehouse.duckdb")
 
 
 def _summary(args: argparse.Namespace) -> int:
