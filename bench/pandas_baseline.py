@@ -103,18 +103,18 @@ def csc_ltps(
         new_period=(eps["RNE"] == "S") | previous_dec.isna() | (previous_dec != eps["DECOM"])
     )
     eps = eps.assign(period=eps.groupby("CHILD")["new_period"].cumsum())
-    numerator = denominator = 0
-    for child in in_care:
-        if dob[child] + relativedelta(years=16) <= qe:
-            continue
-        mine = eps[eps["CHILD"] == child]
-        current = mine[mine["period"] == mine["period"].iloc[-1]]
-        if current["DECOM"].iloc[0] > qe - relativedelta(years=2, months=6):
-            continue
-        denominator += 1
-        placement_start = current.loc[current["RNE"].isin(placement_starts), "DECOM"].max()
-        numerator += int(placement_start <= qe - relativedelta(years=2))
-    return ratio(numerator, denominator, 1)
+    # Each child's current period is the period of their latest episode (grouped, not a
+    # loop over children: the loop was quadratic, minutes at ×100 the sample).
+    eps = eps[eps["CHILD"].isin(in_care)]
+    current = eps[eps["period"] == eps.groupby("CHILD")["period"].transform("last")]
+    periods = current.groupby("CHILD").agg(start=("DECOM", "first"))
+    starts = current[current["RNE"].isin(placement_starts)].groupby("CHILD")["DECOM"].max()
+    periods["placement_start"] = starts.reindex(periods.index)
+    periods["dob"] = dob.reindex(periods.index)
+    under_16 = periods["dob"] + pd.DateOffset(years=16) > qe
+    long_term = periods[under_16 & (periods["start"] <= qe - relativedelta(years=2, months=6))]
+    numerator = int((long_term["placement_start"] <= qe - relativedelta(years=2)).sum())
+    return ratio(numerator, len(long_term), 1)
 
 
 def working_days_after(start: pd.Timestamp, end: pd.Timestamp, bank_holidays: set[date]) -> int:

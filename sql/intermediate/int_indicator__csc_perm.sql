@@ -25,11 +25,15 @@ episodes_ended_in_year as (
 ),
 
 latest_ending_per_child as (
-    select *,
+    -- one row per child: the REC of the latest ending (by DEC, then DECOM); an aggregate
+    -- rather than a row_number() window, which would sort every ended episode; _null: a
+    -- blank REC on the latest ending is kept, as the window kept it
+    select
+        quarter_key,
+        child,
+        arg_max_null(rec, struct_pack(dec, decom)) as rec,
     from episodes_ended_in_year
-    qualify row_number() over (
-        partition by quarter_key, child order by dec desc, decom desc
-    ) = 1
+    group by quarter_key, child
 ),
 
 counts as (

@@ -22,9 +22,6 @@ episodes_to_quarter_end as (
         lag(episodes.dec) over (
             partition by episodes.quarter_key, episodes.child order by episodes.decom
         ) as previous_dec,
-        row_number() over (
-            partition by episodes.quarter_key, episodes.child order by episodes.decom
-        ) as episode_number,
     from episodes
     inner join quarters
         on episodes.quarter_key = quarters.quarter_key
@@ -36,9 +33,9 @@ episodes_to_quarter_end as (
 period_starts as (
     select
         *,
-        episode_number = 1
-        or rne = 'S'
-        or decom is distinct from previous_dec as starts_new_period,
+        -- a child's first episode has no previous DEC, so it starts a period too (DECOM
+        -- is never blank); one window less than numbering the episodes
+        rne = 'S' or decom is distinct from previous_dec as starts_new_period,
     from episodes_to_quarter_end
 ),
 
