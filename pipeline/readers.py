@@ -131,6 +131,7 @@ def _no_title_rows(
     path: Path, spec: Extract, names: list[str], body: list[list[str | None]]
 ) -> None:
     """Raise when the header sits below a title: spec/extracts.md says first row = header."""
+
     def has_header(cells: Iterable[object]) -> bool:
         found = {str(cell).strip().lower() for cell in cells if cell is not None}
         return all(column.lower() in found for column in spec.required)

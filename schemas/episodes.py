@@ -31,7 +31,9 @@ SEVERITY = BLOCKS
 RULES = {
     "rne_code": Rule(BLOCKS, "RNE"),
     "rec_code": Rule(BLOCKS, "REC"),
-    "place_code": Rule(BLOCKS, "PLACE", "a typo in the case system: quarantining would drop a child"),
+    "place_code": Rule(
+        BLOCKS, "PLACE", "a typo in the case system: quarantining would drop a child"
+    ),
     "dec_not_before_decom": Rule(BLOCKS, "DEC"),
     "rec_iff_dec": Rule(BLOCKS, "REC", "an open episode with a REC, or a closed one without"),
     "key_unique": Rule(BLOCKS, "CHILD, DECOM"),

@@ -268,8 +268,8 @@ def test_warning_rows_are_quarantined_and_error_rows_block() -> None:
     assert str(caught.value) == (
         "Quarter 2021-22-Q2 was not loaded: 1 fault in the extracts must be fixed first. "
         "episodes.csv row 2, column RNE, value 'Q': RNE (reason for new episode) is not an "
-        "SSDA903 RNE code. Every fault is listed with its row in the rejects table "
-        "(audit_rejected_rows); published figures stay as they were."
+        "SSDA903 RNE code. Every fault is kept with its row in the rejects table; "
+        "published figures stay as they were."
     )
 
 

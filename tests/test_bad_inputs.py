@@ -1,0 +1,290 @@
+"""Bad inputs get what spec/extracts.md promises: named errors, recorded faults, marts kept.
+
+Each case in ``tests/badinputs`` is made from the sample by one mutation. Every case
+runs at the validation level (read, validate, record faults and list them as the
+ingest asset does); a representative set also runs through the whole Dagster job
+after one good publish, so that "the published marts of earlier runs stay as they
+were" is tested byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from badinputs import CASES, Case, Fault, make_raw
+from badinputs.cases import NO_TARGETS, Q1, Q2
+from badinputs.harness import check_case
+
+from pipeline.discovery import scan_raw_folder
+from pipeline.runner import run_quarters
+from pipeline.validate import QuarterBlocked
+
+BY_NAME = {case.name: case for case in CASES}
+FAULT_COLUMNS = ["row_number", "column_name", "value", "rule", "severity"]
+
+
+def test_the_corpus_is_large_and_covers_every_outcome() -> None:
+    assert len(CASES) >= 40
+    assert len(BY_NAME) == len(CASES)
+    outcomes = {case.outcome for case in CASES}
+    assert outcomes == {"file_error", "blocked", "quarantined", "loads", "misnamed"}
+    assert {case.quarter is None for case in CASES} == {True, False}
+
+
+def _faults(result) -> list[Fault]:
+    return [
+        Fault(*(f.row_number, f.column_name, f.value, f.rule, f.severity)) for f in result.faults
+    ]
+
+
+def _audit(frame) -> list[Fault]:
+    rows = frame[FAULT_COLUMNS].astype(object).itertuples(index=False, name=None)
+    return [Fault(int(r), c, v, rule, s) for r, c, v, rule, s in rows]
+
+
+def _listing(path: Path) -> list[Fault]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            Fault(int(row["row_number"]), row["column_name"], row["value"], row["rule"],
+                  row["severity"])
+            for row in csv.DictReader(handle)
+        ]  # fmt: skip
+
+
+def _describes(message: str, case: Case, fault: Fault, personal: bool) -> None:
+    file = f"{case.extract}.csv"
+    assert f"{file} row {fault.row_number}, column {fault.column_name}" in message
+    assert fault.rule in message
+    shown = "[personal data]" if personal else repr(fault.value)
+    assert f"value {shown}" in message
+
+
+VALIDATION = [case for case in CASES if case.outcome != "misnamed"]
+
+
+@pytest.mark.parametrize("case", VALIDATION, ids=lambda case: case.name)
+def test_case_at_validation_level(case: Case, tmp_path: Path) -> None:
+    raw = case.build(make_raw(tmp_path / "raw", (case.quarter,) if case.quarter else ()))
+    checked = check_case(case, raw, tmp_path)
+    if case.outcome == "file_error":
+        assert checked.error is not None, "the file was accepted"
+        for part in case.message:
+            assert part in str(checked.error)
+        assert checked.audit.empty and checked.listing is None
+        return
+    assert checked.error is None, str(checked.error)
+    result = checked.result
+    assert _faults(result) == list(case.faults)
+    assert _audit(checked.audit) == list(case.faults)
+    assert set(checked.audit["quarter_key"].astype(object)) <= {case.quarter}
+    if not case.faults:
+        assert checked.listing is None
+        case.loaded(result.valid_rows)
+        return
+    assert _listing(checked.listing) == list(case.faults)
+    assert checked.listing == tmp_path / "rejects" / case.folder / f"{case.extract}_rejects.csv"
+    if case.outcome == "blocked":
+        assert result.blocked
+        message = str(QuarterBlocked(result.errors, case.quarter, listing=checked.listing))
+        personal = checked.audit["is_personal"].tolist()
+        for fault, is_personal in zip(case.faults, personal, strict=True):
+            _describes(message, case, fault, is_personal)
+        assert str(checked.listing) in message
+    else:
+        assert not result.blocked
+        assert result.quarantined == len({fault.row_number for fault in case.faults})
+        assert not set(result.valid_rows.index) & {fault.row_number for fault in case.faults}
+
+
+def test_misnamed_quarter_folder_is_reported_not_skipped(tmp_path: Path) -> None:
+    case = BY_NAME["quarter_folder_misnamed"]
+    raw = case.build(make_raw(tmp_path / "raw", (Q2,)))
+    assert scan_raw_folder(raw).misnamed == ["2021-22 Q2"]
+
+
+# --- through the whole Dagster job, after one good publish ---------------------------
+
+
+@pytest.fixture(scope="module")
+def instance():
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory, instance) -> Path:
+    """Q1 and Q2 of the sample published once: marts, warehouse and raw folder."""
+    base = tmp_path_factory.mktemp("baseline")
+    raw = make_raw(base / "raw")
+    outcome = run_quarters(raw, base / "marts", [Q1, Q2], lambda line: None, instance,
+                           str(base / "work" / "warehouse.duckdb"))  # fmt: skip
+    assert outcome.ok, outcome.errors
+    return base
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _run_case(case: Case, baseline: Path, instance, tmp_path: Path):
+    """The case's raw folder run for Q2 on copies of the baseline marts and warehouse."""
+    raw = case.build(make_raw(tmp_path / "raw"))
+    shutil.copytree(baseline / "marts", tmp_path / "marts")
+    shutil.copytree(baseline / "work", tmp_path / "work")
+    before = _snapshot(tmp_path / "marts")
+    lines: list[str] = []
+    outcome = run_quarters(raw, tmp_path / "marts", [Q2], lines.append, instance,
+                           str(tmp_path / "work" / "warehouse.duckdb"))  # fmt: skip
+    return outcome, before, lines
+
+
+def _warehouse_faults(tmp_path: Path, case: Case, run_id: str) -> list[Fault]:
+    con = duckdb.connect(str(tmp_path / "work" / "warehouse.duckdb"), read_only=True)
+    try:
+        frame = con.execute(
+            "select * from audit_rejects where extract = ? and quarter_key is not distinct from ?"
+            " order by row_number, column_name",
+            [case.extract, case.quarter],
+        ).df()
+    finally:
+        con.close()
+    assert set(frame["run_id"]) <= {run_id}
+    return _audit(frame) if len(frame) else []
+
+
+BLOCKED_RUNS = ["schools_negative_pupils", "targets_unknown_tolerance_type"]
+
+
+@pytest.mark.parametrize("name", BLOCKED_RUNS)
+def test_blocked_quarter_leaves_published_marts_byte_for_byte(
+    name: str, baseline: Path, instance, tmp_path: Path
+) -> None:
+    case = BY_NAME[name]
+    outcome, before, _ = _run_case(case, baseline, instance, tmp_path)
+    assert not outcome.ok
+    assert len(outcome.errors) == 1
+    message = outcome.errors[0]
+    period = f"Quarter {case.quarter}" if case.quarter else "This run"
+    assert message.startswith(f"{period} was not loaded: 1 fault in the extracts")
+    (fault,) = case.faults
+    _describes(message, case, fault, personal=False)
+    listing = tmp_path / "work" / "rejects" / case.folder / f"{case.extract}_rejects.csv"
+    assert f"listed in {listing}." in message
+    assert _listing(listing) == [fault]
+    assert _warehouse_faults(tmp_path, case, outcome.run_ids[0]) == [fault]
+    assert _snapshot(tmp_path / "marts") == before
+
+
+def test_file_of_another_extract_blocks_naming_the_file(
+    baseline: Path, instance, tmp_path: Path
+) -> None:
+    case = BY_NAME["cp_plans_saved_as_schools"]
+    outcome, before, _ = _run_case(case, baseline, instance, tmp_path)
+    assert not outcome.ok
+    assert outcome.errors == [
+        "schools.csv: the required column URN, SCHOOL_NAME, PHASE, OVERALL_EFFECTIVENESS, "
+        "INSPECTION_DATE, PUPILS is missing (columns found: LAchildID, CPPstartDate, "
+        "CPPendDate, InitialCategoryOfAbuse)"
+    ]
+    assert _warehouse_faults(tmp_path, case, outcome.run_ids[0]) == []
+    assert not (tmp_path / "work" / "rejects").exists()
+    assert _snapshot(tmp_path / "marts") == before
+
+
+def _published(tmp_path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(tmp_path / "marts" / "scorecard.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+# benchmarks_unknown_indicator (a reference warning) runs at validation level only:
+# each whole-job run costs ~14 s on a 2-core machine.
+@pytest.mark.parametrize("name", ["commentary_unknown_indicator"])
+def test_quarantined_row_is_published_in_audit_and_left_out(
+    name: str, baseline: Path, instance, tmp_path: Path
+) -> None:
+    case = BY_NAME[name]
+    outcome, before, _ = _run_case(case, baseline, instance, tmp_path)
+    assert outcome.ok, outcome.errors
+    (fault,) = case.faults
+    assert _warehouse_faults(tmp_path, case, outcome.run_ids[0]) == [fault]
+    listing = tmp_path / "work" / "rejects" / case.folder / f"{case.extract}_rejects.csv"
+    assert _listing(listing) == [fault]
+    audit = _published(
+        tmp_path,
+        "select quarter_key, extract, row_number, column_name, value, rule, severity, run_id "
+        "from audit_rejected_rows",
+    )
+    assert audit == [
+        (case.quarter, case.extract, fault.row_number, fault.column_name, fault.value,
+         fault.rule, "warning", outcome.run_ids[0])
+    ]  # fmt: skip
+    assert _snapshot(tmp_path / "marts") != before
+    # the quarantined row's content is gone: CSC-CIC has no commentary this quarter
+    if name == "commentary_unknown_indicator":
+        sql = (
+            "select commentary from fct_indicator_quarter "
+            "where quarter_key = ? and indicator_code = 'CSC-CIC'"
+        )
+        assert _published(tmp_path, sql, [Q2]) == [(None,)]
+
+
+def test_missing_file_stops_before_any_run(baseline: Path, instance, tmp_path: Path) -> None:
+    case = BY_NAME["header_missing_file"]
+    outcome, before, lines = _run_case(case, baseline, instance, tmp_path)
+    assert not outcome.ok and outcome.run_ids == [] and lines == []
+    assert outcome.errors == [
+        f"Quarter folder {tmp_path / 'raw' / Q2} is missing the extract(s) header "
+        "(as .csv or .xlsx)."
+    ]
+    assert _snapshot(tmp_path / "marts") == before
+
+
+def test_misnamed_folder_is_a_warning_of_the_run(baseline: Path, instance, tmp_path: Path) -> None:
+    case = BY_NAME["quarter_folder_misnamed"]
+    raw = case.build(make_raw(tmp_path / "raw", (Q2,)))
+    outcome = run_quarters(raw, tmp_path / "marts", None, lambda line: None, instance,
+                           str(tmp_path / "warehouse.duckdb"))  # fmt: skip
+    assert outcome.warnings == [
+        f"Folder '{raw / '2021-22 Q2'}' was ignored: its name is not a quarter key such as "
+        "2021-22-Q2. Rename it if it holds a quarter's extracts."
+    ]
+    assert outcome.errors == [f"No complete quarter folder was found in {raw}."]
+    assert not outcome.ok and outcome.run_ids == []
+
+
+def test_targeted_indicator_without_a_target_gets_no_rag(
+    baseline: Path, instance, tmp_path: Path
+) -> None:
+    outcome, _, lines = _run_case(NO_TARGETS, baseline, instance, tmp_path)
+    assert outcome.ok, outcome.errors
+    sql = (
+        "select value is not null, target, rag_status from fct_indicator_quarter "
+        "where quarter_key = ? and indicator_code = 'CSC-PERM'"
+    )
+    assert _published(tmp_path, sql, [Q2]) == [(True, None, None)]
+    summary = "select indicators_with_rag, red from mart_rag_summary where quarter_key = ?"
+    assert _published(tmp_path, summary, [Q2]) == [(6, 1)]
+    told = [line for line in [*lines, *outcome.warnings] if "CSC-PERM" in line]
+    if not told:
+        pytest.xfail("no check reports a targeted indicator left without a target (lead)")
+
+
+def test_missing_reference_folder_stops_before_any_run(instance, tmp_path: Path) -> None:
+    raw = make_raw(tmp_path / "raw", (Q2,))
+    BY_NAME["reference_folder_missing"].build(raw)
+    outcome = run_quarters(raw, tmp_path / "marts", [Q2], lambda line: None, instance,
+                           str(tmp_path / "warehouse.duckdb"))  # fmt: skip
+    assert outcome.errors == [
+        f"The raw folder {raw} has no 'reference' folder, so there is no indicator "
+        "catalogue to work from. Check --raw-dir."
+    ]
+    assert not outcome.ok and outcome.run_ids == []
+    assert not (tmp_path / "marts").exists()

@@ -1,0 +1,240 @@
+"""Faults: a run killed at any point leaves the published marts whole, and re-runs agree.
+
+spec/marts.md: publishing is atomic and a failed run leaves the previous version in
+place. Each kill below is a SIGKILL (no clean-up code runs) at a seeded random
+moment; afterwards every published table, in DuckDB and Parquet, must equal the
+old or the new complete version, and a re-run must succeed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.publish import DATABASE_NAME, MART_TABLES, clean_stale_staging, publish_marts
+from pipeline.runner import run_quarters
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "raw"
+QUARTER = "2021-22-Q2"
+SEED = 20240904
+PUBLISH_KILLS = 20
+CLI_KILLS = 3
+# Columns a re-run may change: spec/marts.md run_id, loaded_at.
+RUN_COLUMNS = {"run_id", "loaded_at"}
+
+PUBLISHER = """
+import sys, duckdb
+from pathlib import Path
+from pipeline.publish import publish_marts
+con = duckdb.connect(sys.argv[1])
+print("ready", flush=True)
+publish_marts(con, Path(sys.argv[2]))
+print("done", flush=True)
+"""
+
+
+def _tables(con: duckdb.DuckDBPyConnection, keep_run_columns: bool = True) -> dict:
+    contents = {}
+    for table in MART_TABLES:
+        cursor = con.execute(f"select * from {table}")
+        names = [d[0] for d in cursor.description]
+        keep = [i for i, n in enumerate(names) if keep_run_columns or n not in RUN_COLUMNS]
+        rows = [tuple(str(row[i]) for i in keep) for row in cursor.fetchall()]
+        contents[table] = sorted(rows)
+    return contents
+
+
+def _published_database(marts: Path, keep_run_columns: bool = True) -> dict:
+    con = duckdb.connect(str(marts / DATABASE_NAME), read_only=True)
+    try:
+        return _tables(con, keep_run_columns)
+    finally:
+        con.close()
+
+
+def _published_parquet(marts: Path, table: str, keep_run_columns: bool = True) -> list:
+    con = duckdb.connect()
+    try:
+        path = str(marts / f"{table}.parquet")
+        con.execute(f"create view {table} as select * from read_parquet('{path}')")
+        cursor = con.execute(f"select * from {table}")
+        names = [d[0] for d in cursor.description]
+        keep = [i for i, n in enumerate(names) if keep_run_columns or n not in RUN_COLUMNS]
+        return sorted(tuple(str(row[i]) for i in keep) for row in cursor.fetchall())
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """One quarter run in-process: its raw folder, warehouse and published marts."""
+    base = tmp_path_factory.mktemp("faults")
+    raw = base / "raw"
+    for name in ("reference", QUARTER):
+        shutil.copytree(SAMPLE / name, raw / name)
+    with dg.instance_for_test() as instance:
+        outcome = run_quarters(raw, base / "marts", [QUARTER], lambda line: None, instance,
+                               str(base / "work" / "warehouse.duckdb"))  # fmt: skip
+    assert outcome.ok, outcome.errors
+    return base
+
+
+@pytest.fixture(scope="module")
+def versions(sample_run, tmp_path_factory):
+    """Two small warehouses holding only the marts: the old version and a changed new one."""
+    base = tmp_path_factory.mktemp("versions")
+    source = duckdb.connect()
+    source.execute(f"attach '{sample_run / 'work' / 'warehouse.duckdb'}' as w (read_only)")
+    paths = {}
+    for version in ("old", "new"):
+        path = base / f"{version}.duckdb"
+        source.execute(f"attach '{path}' as v")
+        for table in MART_TABLES:
+            source.execute(f"create table v.{table} as select * from w.main.{table}")
+        source.execute("detach v")
+        paths[version] = path
+    source.close()
+    con = duckdb.connect(str(paths["new"]))
+    con.execute("update dim_indicator set title = title || ' (new)'")
+    con.execute("update dim_quarter set label = label || ' (new)'")
+    con.execute("update fct_indicator_quarter set run_id = 'new-run'")
+    con.execute("update mart_rag_summary set summary_text = 'new ' || summary_text")
+    con.execute(
+        "insert into audit_rejected_rows (quarter_key, extract, rule, severity, run_id) "
+        "values ('2021-22-Q2', 'commentary', 'new', 'warning', 'new-run')"
+    )
+    con.close()
+    contents = {}
+    for version, path in paths.items():
+        con = duckdb.connect(str(path), read_only=True)
+        contents[version] = _tables(con)
+        con.close()
+    assert all(contents["old"][t] != contents["new"][t] for t in MART_TABLES)
+    return paths, contents
+
+
+def _assert_whole(marts: Path, contents: dict) -> str:
+    """Every published table is the old or the new version; returns the database's."""
+    database = _published_database(marts)
+    versions = [v for v in ("old", "new") if database == contents[v]]
+    assert versions, "the published database is neither the old nor the new version"
+    parquet_versions = []
+    for table in MART_TABLES:
+        rows = _published_parquet(marts, table)
+        matching = [v for v in ("old", "new") if rows == contents[v][table]]
+        assert matching, f"{table}.parquet is neither the old nor the new version"
+        parquet_versions.append(matching[0])
+    if versions[0] == "new":  # the database goes last (pipeline/publish.py)
+        assert set(parquet_versions) == {"new"}
+    return versions[0]
+
+
+def _kill_after(process: subprocess.Popen, delay: float) -> bool:
+    """SIGKILL ``process`` after ``delay`` seconds; False if it had already finished."""
+    try:
+        process.wait(timeout=delay)
+        return False
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        return True
+
+
+def test_publish_killed_at_random_points(versions, tmp_path: Path) -> None:
+    paths, contents = versions
+    marts = tmp_path / "marts"
+    publish_marts(duckdb.connect(str(paths["old"]), read_only=False), marts)
+    rng = random.Random(SEED)
+    seen = {"old": 0, "new": 0}
+    killed = 0
+    took = _publish_duration(paths["new"], tmp_path / "timing")
+    for _ in range(PUBLISH_KILLS):
+        # start from the old version each time, so "new" shows the kill came late
+        clean_stale_staging(marts)
+        with duckdb.connect(str(paths["old"])) as con:
+            publish_marts(con, marts)
+        process = subprocess.Popen(
+            [sys.executable, "-c", PUBLISHER, str(paths["new"]), str(marts)],
+            stdout=subprocess.PIPE, text=True, cwd=REPO,
+        )  # fmt: skip
+        assert process.stdout.readline().strip() == "ready"
+        killed += _kill_after(process, rng.uniform(0.0, 1.5 * took))
+        seen[_assert_whole(marts, contents)] += 1
+    assert killed >= PUBLISH_KILLS // 2, "most kills should land while publishing"
+    # a re-run after a kill succeeds and cleans the killed run's staging folder
+    clean_stale_staging(marts)
+    with duckdb.connect(str(paths["new"])) as con:
+        publish_marts(con, marts)
+    assert _assert_whole(marts, contents) == "new"
+    assert [p.name for p in marts.iterdir() if p.name.startswith(".")] == []
+    print(f"kills: {killed}, left old: {seen['old']}, left new: {seen['new']}")
+
+
+def _publish_duration(warehouse: Path, marts: Path) -> float:
+    """Seconds from "ready" to "done" of one uninterrupted publishing process."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", PUBLISHER, str(warehouse), str(marts)],
+        stdout=subprocess.PIPE, text=True, cwd=REPO,
+    )  # fmt: skip
+    assert process.stdout.readline().strip() == "ready"
+    started = time.monotonic()
+    assert process.stdout.readline().strip() == "done"
+    took = time.monotonic() - started
+    process.wait()
+    return took
+
+
+def _cli(sample_run: Path, home: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "SCORECARD_WAREHOUSE": str(sample_run / "work" / "warehouse.duckdb"),
+    }
+    command = [
+        str(Path(sys.executable).parent / "scorecard"), "run", "--quarter", QUARTER,
+        "--raw-dir", str(sample_run / "raw"), "--marts-dir", str(sample_run / "marts"),
+    ]  # fmt: skip
+    log = (home.parent / "cli.log").open("a")  # a file, not a pipe: a pipe can fill up
+    return subprocess.Popen(command, env=env, cwd=sample_run, stdout=log, stderr=log, text=True)
+
+
+def test_cli_run_killed_then_rerun_is_identical(sample_run: Path, tmp_path: Path) -> None:
+    """SIGKILL `scorecard run` mid-way; the marts stay whole; a re-run gives the same marts.
+
+    The re-run is also the idempotence test: the same quarter run twice on the same
+    warehouse gives identical marts apart from run_id and loaded_at.
+    """
+    marts = sample_run / "marts"
+    first = _published_database(marts, keep_run_columns=False)
+    first_parquet = {t: _published_parquet(marts, t, False) for t in MART_TABLES}
+    first_run_ids = _published_database(marts)["fct_indicator_quarter"]
+    rng = random.Random(SEED)
+    for _ in range(CLI_KILLS):
+        started = time.monotonic()
+        process = _cli(sample_run, tmp_path / "dagster")
+        was_running = _kill_after(process, rng.uniform(3.0, 14.0))
+        assert was_running, f"the run ended within {time.monotonic() - started:.1f}s"
+        assert _published_database(marts, keep_run_columns=False) == first
+        for table in MART_TABLES:
+            assert _published_parquet(marts, table, False) == first_parquet[table]
+    started = time.monotonic()
+    process = _cli(sample_run, tmp_path / "dagster")
+    process.wait(timeout=300)
+    assert process.returncode == 0, (tmp_path / "cli.log").read_text()[-3000:]
+    print(f"re-run took {time.monotonic() - started:.1f}s")
+    assert _published_database(marts, keep_run_columns=False) == first
+    for table in MART_TABLES:
+        assert _published_parquet(marts, table, False) == first_parquet[table]
+    assert _published_database(marts)["fct_indicator_quarter"] != first_run_ids
+    assert [p.name for p in marts.iterdir() if p.name.startswith(".publishing")] == []
