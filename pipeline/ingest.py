@@ -10,7 +10,7 @@ upstream extract already loaded in this run, which is why those assets depend on
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -24,8 +24,13 @@ from pipeline.readers import ExtractError, find_extract, read_extract
 from pipeline.resources import ScorecardPaths
 from pipeline.validate import QuarterBlocked, ValidationResult, validate_extract
 
-# Cross-file rules need the extract they check against loaded first.
+# Metadata key of the messages a person should read although the run succeeded.
+NOTICES = "notices"
+
+# Cross-file rules need the extract they check against loaded first. cp_plans reads
+# the quarter's s47 identifiers (letter-case clashes), so it waits for them.
 UPSTREAM = {
+    "cp_plans": ("s47_enquiries",),
     "targets": ("indicators",),
     "benchmarks": ("indicators",),
     "manual_returns": ("indicators",),
@@ -39,6 +44,7 @@ UPSTREAM = {
 class _Loaded:
     rows: int = 0
     warnings: int = 0
+    notices: list[str] = field(default_factory=list)
 
 
 def build_ingest_assets() -> list[dg.AssetsDefinition]:
@@ -70,22 +76,21 @@ def _extract_asset(extract: Extract, upstream: list[str]) -> dg.AssetsDefinition
         with warehouse.get_connection() as con:
             for quarter_key in _quarters_for(extract, context.partition_keys):
                 try:
-                    rows, warnings = _ingest_one(
-                        con, extract, paths, quarter_key, context.run.run_id, rejects_dir
+                    _ingest_one(
+                        con, extract, paths, quarter_key, context.run.run_id, rejects_dir, loaded
                     )
                 except (ExtractError, QuarterBlocked) as problem:
                     problems.append(str(problem))
-                    continue
-                loaded.rows += rows
-                loaded.warnings += warnings
         if problems:
             raise dg.Failure(
                 description="\n\n".join(problems),
                 metadata={"extract": extract.stem, "problems": len(problems)},
             )
-        return dg.MaterializeResult(
-            metadata={"dagster/row_count": loaded.rows, "rows_quarantined": loaded.warnings}
-        )
+        metadata = {"dagster/row_count": loaded.rows, "rows_quarantined": loaded.warnings}
+        if loaded.notices:
+            # Read by the command line, which prints them: nothing is dropped silently.
+            metadata[NOTICES] = dg.MetadataValue.text("\n".join(loaded.notices))
+        return dg.MaterializeResult(metadata=metadata)
 
     return _asset
 
@@ -105,19 +110,27 @@ def _ingest_one(
     quarter_key: str | None,
     run_id: str,
     rejects_dir: Path,
-) -> tuple[int, int]:
+    loaded: _Loaded,
+) -> None:
     """Read, validate and load one file; raise `QuarterBlocked` on any error fault."""
     folder = paths.raw_path / (quarter_key or "reference")
     path = find_extract(folder, extract)
     frame = read_extract(path, extract)
     result = validate_extract(extract, frame, validation_context(con, quarter_key), path=path)
     record_faults(con, result.fault_frame, quarter_key, extract, run_id)
+    where = quarter_key or "reference"
     if len(result.fault_frame):
-        listing = write_rejects_listing(result, rejects_dir / (quarter_key or "reference"))
+        listing = write_rejects_listing(result, rejects_dir / where)
         if result.blocking:
             raise QuarterBlocked(result.errors, quarter_key, listing=listing)
+        loaded.notices.append(
+            f"{path} ({where}): {result.quarantined} row(s) quarantined by warning faults and "
+            f"left out of the figures; they are listed in {listing}."
+        )
+    loaded.notices.extend(f"{where}: {note}" for note in result.notes)
     load_raw(con, extract, quarter_key, result.valid_rows)
-    return len(result.valid_rows), result.quarantined
+    loaded.rows += len(result.valid_rows)
+    loaded.warnings += result.quarantined
 
 
 def write_rejects_listing(result: ValidationResult, folder: Path) -> Path:

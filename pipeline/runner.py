@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from pipeline.discovery import scan_raw_folder
+from pipeline.ingest import NOTICES
 from pipeline.partitions import QUARTERS, register_quarters
 from pipeline.periods import Quarter, QuarterKeyError, sort_keys
 
@@ -58,6 +60,11 @@ def run_quarters(
     instance = instance or dg.DagsterInstance.get()
     register_quarters(instance, keys)
     defs = build_definitions(str(raw_dir), str(marts_dir), warehouse)
+    locked = _warehouse_in_use(defs.resources["warehouse"].database)
+    if locked:
+        outcome.errors.append(locked)
+        outcome.ok = False
+        return outcome
     job = defs.resolve_job_def("scorecard_quarter")
     for batch in _batches(keys, instance.get_dynamic_partitions(QUARTERS.name)):
         label = batch[0] if len(batch) == 1 else f"{batch[0]} to {batch[-1]}"
@@ -68,6 +75,24 @@ def run_quarters(
     if outcome.ok:
         echo(f"Published marts to {marts_dir}")
     return outcome
+
+
+def _warehouse_in_use(database: str) -> str | None:
+    """A message when another process holds the warehouse, instead of a long silent retry.
+
+    DuckDB allows one writer process; the Dagster resource would retry for minutes.
+    """
+    try:
+        duckdb.connect(database).close()
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        return (
+            f"The working warehouse {database} is in use by another process (another run, "
+            "or a tool that opened it for writing). Wait for that run to finish or close "
+            "the tool, then run again."
+        )
+    return None
 
 
 def _quarters_to_run(raw_dir: Path, requested: list[str] | None, outcome: RunOutcome) -> list[str]:
@@ -149,6 +174,7 @@ def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool
         worker.join(timeout=0.5)
         follower.poll()
     follower.poll()
+    outcome.warnings.extend(follower.notices)
     if "error" in result:
         outcome.errors.append(f"The run could not start: {result['error']}")
         return False
@@ -166,6 +192,7 @@ class _EventFollower:
     """
 
     KINDS = {
+        dg.DagsterEventType.ASSET_MATERIALIZATION,
         dg.DagsterEventType.STEP_SUCCESS,
         dg.DagsterEventType.STEP_FAILURE,
         dg.DagsterEventType.ASSET_CHECK_EVALUATION,
@@ -175,6 +202,7 @@ class _EventFollower:
         self.instance, self.run_id, self.echo = instance, run_id, echo
         self.cursor: str | None = None
         self.failures: list[str] = []
+        self.notices: list[str] = []
 
     def poll(self) -> None:
         try:
@@ -192,7 +220,12 @@ class _EventFollower:
         if event is None:
             return
         kind = event.event_type_value
-        if kind == "STEP_SUCCESS":
+        if kind == "ASSET_MATERIALIZATION":
+            notices = event.event_specific_data.materialization.metadata.get(NOTICES)
+            for line in notices.value.splitlines() if notices else []:
+                if line not in self.notices:
+                    self.notices.append(line)
+        elif kind == "STEP_SUCCESS":
             self.echo(f"  ok     {event.step_key}")
         elif kind == "STEP_FAILURE":
             self.echo(f"  FAILED {event.step_key}")

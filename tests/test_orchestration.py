@@ -168,3 +168,40 @@ def test_cli_explains_a_malformed_quarter_key(capsys):
 def test_cli_summary_without_published_marts(tmp_path, capsys):
     assert main(["summary", "--quarter", "2021-22-Q2", "--marts-dir", str(tmp_path)]) == 2
     assert "run `scorecard run` first" in " ".join(capsys.readouterr().err.split())
+
+
+def test_a_locked_warehouse_is_reported_at_once(two_quarter_drop, tmp_path):
+    """DuckDB takes one writer process: a run says so rather than retry silently for minutes."""
+    import subprocess
+    import sys
+
+    from pipeline.runner import run_quarters
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " time.sleep(120)",
+            str(warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with dg.instance_for_test() as instance:
+            outcome = run_quarters(
+                two_quarter_drop,
+                tmp_path / "marts",
+                ["2021-22-Q2"],
+                echo=lambda line: None,
+                instance=instance,
+                warehouse=str(warehouse),
+            )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not outcome.ok and outcome.run_ids == []
+    assert "is in use by another process" in outcome.errors[0]
