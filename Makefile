@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 run: setup
 	$(BIN)/scorecard run
+	SCORECARD_COUNCIL_NAME=Havering $(BIN)/scorecard report --quarter 2021-22-Q2
 	$(BIN)/scorecard summary --quarter 2021-22-Q2
 
 test: setup

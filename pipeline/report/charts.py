@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 from decimal import Decimal
 from html import escape
@@ -32,6 +33,14 @@ RC = {
     "hatch.linewidth": 0.8,
     "hatch.color": BAND_EDGE,
 }
+
+
+def council_name() -> str:
+    """The council's own name for its line on the charts (`SCORECARD_COUNCIL_NAME`).
+
+    The marts do not carry it, and the product serves any council.
+    """
+    return os.environ.get("SCORECARD_COUNCIL_NAME", "Council")
 
 
 def _num(value: Decimal | None) -> float:
@@ -145,7 +154,7 @@ def _draw(item: IndicatorReport) -> Figure:
 
     labels = []
     for series, name, colour in (
-        (values, "Havering", VALUE_COLOUR),
+        (values, council_name(), VALUE_COLOUR),
         (targets, "Target", TARGET_COLOUR),
         (london, "London average", LONDON_COLOUR),
     ):

@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from pipeline.report.charts import describe_trend, trend_chart_svg
+from pipeline.report.charts import council_name, describe_trend, trend_chart_svg
 from pipeline.report.data import CommitteeReport, IndicatorReport, Quarter
 from pipeline.report.formatting import (
     RAG_BADGES,
@@ -169,5 +169,6 @@ def render_html(report: CommitteeReport) -> str:
         summary_blocks=summary_blocks(report.summary.summary_text or ""),
         indicators=[indicator_view(item, report) for item in report.indicators],
         rag=RAG_BADGES,
+        council=council_name(),
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
     )
