@@ -234,3 +234,27 @@ def test_committee_report_of_the_sample_quarter(published):
     pdf = PdfReader(marts_dir / "reports" / "children-and-learning" / "2021-22-Q2.pdf")
     pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "13 performance indicators have been selected" in pdf_text
+
+
+def test_the_sample_exercises_every_rule(marts):
+    """Issue 2: each tolerance type, an Amber, a lower-is-better improvement and a 'same' DoT."""
+    tolerance_types = {
+        r[0]
+        for r in marts.execute(
+            "select distinct tolerance_type from fct_indicator_quarter where rag_status is not null"
+        ).fetchall()
+    }
+    assert tolerance_types == {"points", "percent", "level"}
+    assert marts.execute(
+        "select count(*) from fct_indicator_quarter where rag_status = 'Amber'"
+    ).fetchall()[0][0]
+    improving_lower = marts.execute(
+        "select count(*) from fct_indicator_quarter f join dim_indicator i on i.code = "
+        "f.indicator_code where i.polarity = 'lower' and f.dot_short_term = 'better' "
+        "and f.value < f.previous_quarter_value"
+    ).fetchall()[0][0]
+    assert improving_lower > 0
+    assert marts.execute(
+        "select count(*) from fct_indicator_quarter where dot_short_term = 'same' "
+        "or dot_long_term = 'same'"
+    ).fetchall()[0][0]
