@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -23,6 +26,14 @@ SUFFIXES = (".csv", ".xlsx")
 ALIEN_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 WHOLE_FLOAT = r"^([+-]?\d+)\.0+$"
 TITLE_ROWS_SEARCHED = 10
+# What str.strip() removes (every character for which str.isspace() is true), so
+# that DuckDB's trim() tidies exactly as the Python path does.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+WHOLE_FLOAT_SQL = r"^([+-]?\p{Nd}+)\.0+$"  # WHOLE_FLOAT in RE2: \d is any Nd digit in Python
+_LOCAL = threading.local()
 
 
 class ExtractError(Exception):
@@ -65,6 +76,9 @@ def read_extract(path: str | Path, extract: Extract | str | None = None) -> pd.D
     if path.suffix.lower() == ".xlsx":
         frame = _read_xlsx(path, date_format, spec)
     else:
+        fast = _read_plain_csv(path, spec)
+        if fast is not None:
+            return fast
         frame = _read_csv(path)
     header = [str(name).strip() for name in frame.columns]
     frame = _tidy(_canonical_columns(frame, path, spec), spec.identifiers if spec else ())
@@ -102,6 +116,94 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise ExtractError(path, f"the file cannot be read as CSV ({error})") from error
     frame.index = pd.RangeIndex(2, len(frame) + 2, name=ROW_NUMBER)
     return frame
+
+
+def _read_plain_csv(path: Path, spec: Extract | None) -> pd.DataFrame | None:
+    """``read_extract``'s frame of a plain UTF-8 CSV, read and tidied by DuckDB.
+
+    None when the file is anything else (Windows-1252, quotes, blank lines, a
+    lone CR, a row with more or fewer cells than the header, ...): ``_read_csv``
+    then reads it, and reports its problems, exactly as before.
+    """
+    raw = path.read_bytes()
+    first = _plain_header(raw)
+    if first is None:
+        return None
+    names = list(pd.read_csv(io.StringIO(first), dtype=str, nrows=0).columns)
+    header = [str(name).strip() for name in names]
+    try:
+        canonical = _canonical_names(names, path, spec)
+    except ExtractError:  # raised by the usual path, after it has parsed the file
+        return None
+    picked = [i for i, name in enumerate(canonical) if not spec or name in spec.columns]
+    if not picked:
+        return None
+    identifiers = spec.identifiers if spec else ()
+    cells = [_tidy_sql(f"c{i}", canonical[i] in identifiers) for i in picked]
+    keep = " or ".join(f"({cell}) is not null" for cell in cells)
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
+    sql = (
+        f"select {', '.join(f'{cell} as c{i}' for cell, i in zip(cells, picked))}, "
+        f"{keep} as __keep from read_csv($path, delim = ',', quote = '\"', escape = '\"', "
+        f"header = true, auto_detect = false, strict_mode = true, null_padding = false, "
+        f"columns = {{{columns}}})"
+    )
+    try:
+        frame = _duckdb().execute(sql, {"path": str(path), "ws": WHITESPACE}).df()
+    except duckdb.Error:
+        return None
+    keep_rows = frame.pop("__keep").to_numpy(dtype=bool)
+    frame.columns = [canonical[i] for i in picked]
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name=ROW_NUMBER)
+    frame = frame[pd.Series(keep_rows, index=frame.index)]
+    frame.attrs["file"] = path.name
+    frame.attrs["header"] = header
+    return frame
+
+
+def _plain_header(raw: bytes) -> str | None:
+    """The header line of a CSV that DuckDB reads as pandas does, else None.
+
+    Plain means: no quotes, NULs or lone CRs, and every line has the header's
+    number of commas (DuckDB would accept a trailing comma that pandas rejects).
+    """
+    if b'"' in raw or b"\x00" in raw or raw.count(b"\r") != raw.count(b"\r\n"):
+        return None
+    try:
+        first = raw.split(b"\n", 1)[0].decode("utf-8-sig")
+        if not raw.isascii():
+            raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    first = first.removesuffix("\r")
+    if not first.strip() or "," not in first or "\r" in first:
+        return None
+    return first if _regular_rows(raw, first.count(",")) else None
+
+
+def _regular_rows(raw: bytes, commas: int) -> bool:
+    """True when every line of ``raw`` (without quotes) holds exactly ``commas`` commas."""
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n"))
+    if not raw.endswith(b"\n"):
+        ends = np.append(ends, len(data))
+    before = np.searchsorted(np.flatnonzero(data == ord(",")), ends)
+    return bool((np.diff(before, prepend=0) == commas).all())
+
+
+def _tidy_sql(column: str, identifier: bool) -> str:
+    """``_tidy_text`` in SQL: trim as str.strip() does, blank → NULL, ``1234.0`` → ``1234``."""
+    cell = f"nullif(trim({column}, $ws), '')"
+    if identifier:
+        cell = f"regexp_replace({cell}, '{WHOLE_FLOAT_SQL}', '\\1')"
+    return cell
+
+
+def _duckdb() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB connection (connecting costs more than a small read)."""
+    if getattr(_LOCAL, "pid", None) != os.getpid():
+        _LOCAL.con, _LOCAL.pid = duckdb.connect(), os.getpid()
+    return _LOCAL.con
 
 
 def _read_xlsx(path: Path, date_format: str, spec: Extract | None = None) -> pd.DataFrame:
@@ -186,7 +288,16 @@ def _cell_text(cell: object, date_format: str) -> str | None:
 
 
 def _canonical_columns(frame: pd.DataFrame, path: Path, spec: Extract | None) -> pd.DataFrame:
-    trimmed = [str(name).strip() for name in frame.columns]
+    names = _canonical_names(frame.columns, path, spec)
+    frame.columns = names
+    if spec:
+        frame = frame[[name for name in names if name in spec.columns]]
+    return frame
+
+
+def _canonical_names(columns: Iterable[object], path: Path, spec: Extract | None) -> list[str]:
+    """Header names trimmed and spelled as the spec spells them; a repeated one raises."""
+    trimmed = [str(name).strip() for name in columns]
     canonical = {c.lower(): c for c in spec.columns} if spec else {}
     names = [canonical.get(name.lower(), name) for name in trimmed]
     seen: set[str] = set()
@@ -194,10 +305,7 @@ def _canonical_columns(frame: pd.DataFrame, path: Path, spec: Extract | None) ->
         if name.lower() in seen:
             raise ExtractError(path, f"the column {name} appears twice in the header", name)
         seen.add(name.lower())
-    frame.columns = names
-    if spec:
-        frame = frame[[name for name in names if name in spec.columns]]
-    return frame
+    return names
 
 
 def _tidy(frame: pd.DataFrame, identifiers: Iterable[str]) -> pd.DataFrame:
