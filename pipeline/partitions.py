@@ -28,15 +28,15 @@ def register_quarters(instance: dg.DagsterInstance, keys: list[str]) -> None:
     """Add any quarters the instance does not know yet, keeping the partitions in time order.
 
     Dynamic partitions are ordered by when they were added, and a backfill range
-    follows that order. When an older quarter arrives after newer ones, the newer
-    partitions are re-added after it (their materialisation history is kept: it
-    lives in the event log, keyed by partition key).
+    follows that order. When an older quarter arrives after newer ones (or an
+    instance was left out of order), the partitions after the first misplaced one
+    are re-added in order (their materialisation history is kept: it lives in the
+    event log, keyed by partition key).
     """
     known = list(instance.get_dynamic_partitions(QUARTERS.name))
-    new = set(keys) - set(known)
-    if not new:
+    wanted = sort_keys(set(known) | set(keys))
+    if known == wanted:
         return
-    wanted = sort_keys(set(known) | new)
     keep = 0
     while keep < len(known) and known[keep] == wanted[keep]:
         keep += 1
