@@ -19,7 +19,7 @@ import dagster as dg
 import duckdb
 
 from pipeline.discovery import scan_raw_folder
-from pipeline.ingest import NOTICES
+from pipeline.ingest import NOTICES, PROBLEM_SEPARATOR
 from pipeline.partitions import QUARTERS, register_quarters
 from pipeline.periods import Quarter, QuarterKeyError, sort_keys
 
@@ -193,7 +193,6 @@ class _EventFollower:
 
     KINDS = {
         dg.DagsterEventType.ASSET_MATERIALIZATION,
-        dg.DagsterEventType.STEP_SUCCESS,
         dg.DagsterEventType.STEP_FAILURE,
         dg.DagsterEventType.ASSET_CHECK_EVALUATION,
     }
@@ -203,6 +202,7 @@ class _EventFollower:
         self.cursor: str | None = None
         self.failures: list[str] = []
         self.notices: list[str] = []
+        self.shown: set[str] = set()
 
     def poll(self) -> None:
         try:
@@ -221,24 +221,34 @@ class _EventFollower:
             return
         kind = event.event_type_value
         if kind == "ASSET_MATERIALIZATION":
-            notices = event.event_specific_data.materialization.metadata.get(NOTICES)
-            for line in notices.value.splitlines() if notices else []:
-                if line not in self.notices:
-                    self.notices.append(line)
-        elif kind == "STEP_SUCCESS":
-            self.echo(f"  ok     {event.step_key}")
+            self._materialized(event)
         elif kind == "STEP_FAILURE":
             self.echo(f"  FAILED {event.step_key}")
-            self.failures.append(_failure_text(event))
+            self.failures.extend(_failure_text(event).split(PROBLEM_SEPARATOR))
         elif kind == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            if not data.passed:
-                severity = data.severity.value if data.severity else "ERROR"
-                mark = "WARN  " if severity == "WARN" else "FAILED"
-                description = data.description or ""
-                self.echo(f"  {mark} check {data.check_name}: {description}")
-                if severity != "WARN":
-                    self.failures.append(f"Check {data.check_name} failed: {description}")
+            self._checked(event.event_specific_data)
+
+    def _materialized(self, event) -> None:
+        """One line per asset (a range run materialises each quarter), plus its notices."""
+        materialization = event.event_specific_data.materialization
+        name = materialization.asset_key.to_user_string()
+        if name not in self.shown:
+            self.shown.add(name)
+            self.echo(f"  ok     {name}")
+        notices = materialization.metadata.get(NOTICES)
+        for line in notices.value.splitlines() if notices else []:
+            if line not in self.notices:
+                self.notices.append(line)
+
+    def _checked(self, data) -> None:
+        description = data.description or ""
+        if data.passed:
+            self.echo(f"  ok     check {data.check_name}")
+        elif data.severity and data.severity.value == "WARN":
+            self.echo(f"  WARN   check {data.check_name}: {description}")
+        else:
+            self.echo(f"  FAILED check {data.check_name}: {description}")
+            self.failures.append(f"Check {data.check_name} failed: {description}")
 
 
 def _failure_text(event) -> str:
