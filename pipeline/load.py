@@ -9,9 +9,12 @@ Measures go to DECIMAL(18,6) through their text, never through a float.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 import duckdb
+import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from pipeline.extracts import BY_NAME, Extract, get_extract
 from pipeline.validate import FAULT_FIELDS, Fault, ValidationContext
@@ -38,6 +41,8 @@ AUDIT_COLUMNS = {
     "run_id": "VARCHAR",
 }
 INCOMING = "_incoming_rows"
+# (table, column) → (quarter key, row count, hash sum) and the distinct IDs then read.
+_ID_SETS: dict[tuple[str, str], tuple[tuple, frozenset[str]]] = {}
 
 
 def raw_columns(extract: Extract | str) -> dict[str, str]:
@@ -94,7 +99,10 @@ def record_faults(
     delete = f"DELETE FROM {AUDIT_TABLE} WHERE extract = ? AND quarter_key IS NOT DISTINCT FROM ?"
     selects = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in AUDIT_COLUMNS.items())
     insert = f"INSERT INTO {AUDIT_TABLE} SELECT {selects} FROM {INCOMING}"
-    _in_transaction(con, rows, [(delete, [spec.name, key]), (insert, [])])
+    if len(rows):
+        _in_transaction(con, rows, [(delete, [spec.name, key]), (insert, [])])
+    else:  # nothing to insert: the delete alone is one atomic statement
+        con.execute(delete, [spec.name, key])
     return len(rows)
 
 
@@ -103,7 +111,8 @@ def context_from_connection(
 ) -> ValidationContext:
     """The cross-file context from tables already loaded: catalogue and quarter IDs."""
     context = ValidationContext()
-    if _exists(con, "raw_indicators"):
+    tables = _tables(con)
+    if "raw_indicators" in tables:
         catalogue = con.execute('SELECT "CODE", "UNIT", "DECIMALS" FROM raw_indicators').df()
         context = context.with_indicators(catalogue)
     for name, column in (
@@ -112,11 +121,32 @@ def context_from_connection(
         ("cp_plans", "LAchildID"),
     ):
         table = BY_NAME[name].table
-        if quarter_key and _exists(con, table):
-            sql = f'SELECT DISTINCT "{column}" FROM {table} WHERE quarter_key = ?'
-            ids = con.execute(sql, [quarter_key]).df()[column]
-            context = context.with_ids(name, column, ids)
+        if quarter_key and table in tables:
+            load = partial(_quarter_ids, con, table, column, quarter_key)
+            context = context.with_ids_from(name, column, load)
     return context
+
+
+def _quarter_ids(
+    con: duckdb.DuckDBPyConnection, table: str, column: str, quarter_key: str
+) -> frozenset[str]:
+    """The distinct ``column`` values of the quarter's rows of ``table``.
+
+    Every file of a quarter is validated with these sets, so the last set read
+    of each table is kept and reused while the column's values are unchanged:
+    their count and hash sum (one scan in DuckDB) are compared first.
+    """
+    where = f"FROM {table} WHERE quarter_key = ?"
+    stamp = con.execute(f'SELECT count(*), sum(hash("{column}")) {where}', [quarter_key])
+    stamp = (quarter_key, *stamp.fetchone())
+    cached = _ID_SETS.get((table, column))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    found = con.execute(f'SELECT DISTINCT "{column}" {where}', [quarter_key]).fetchnumpy()
+    values = pd.Series(_with_nones(found[column]), dtype="object")
+    ids = ValidationContext().with_ids(table, column, values).ids(table, column)
+    _ID_SETS[(table, column)] = (stamp, ids)
+    return ids
 
 
 validation_context = context_from_connection  # the name pipeline/ingest.py uses
@@ -125,16 +155,39 @@ validation_context = context_from_connection  # the name pipeline/ingest.py uses
 def _incoming(spec: Extract, quarter_key: str | None, valid_rows: pd.DataFrame) -> pd.DataFrame:
     """The rows as DuckDB should scan them: measures as text, row numbers as a column."""
     kinds = column_kinds(spec.schema)
+    rows = len(valid_rows)
     data = {}
     if spec.kind == "quarter":
-        data["quarter_key"] = pd.Series(quarter_key, index=valid_rows.index, dtype="object")
-        data["row_number"] = pd.Series(valid_rows.index, index=valid_rows.index, dtype="int64")
+        data["quarter_key"] = np.full(rows, quarter_key, dtype=object)
+        data["row_number"] = np.asarray(valid_rows.index, dtype="int64")
     for name in spec.loaded_columns:
         column = valid_rows[name]
-        if kinds[name] in ("decimal", "text"):
+        if kinds[name] in ("decimal", "text") and not _all_text(column):
             column = column.astype("object").map(lambda v: None if v is None else str(v))
-        data[name] = column
-    return pd.DataFrame(data, index=valid_rows.index).reset_index(drop=True)
+        data[name] = column.array
+    # copy=False: DuckDB scans the columns as they are, without pandas copying them
+    # into one block first.
+    return pd.DataFrame(data, index=pd.RangeIndex(rows), copy=False)
+
+
+def _all_text(column: pd.Series) -> bool:
+    """True when every cell is already ``str`` or None (so ``str(v)`` would change none)."""
+    if column.dtype != object:
+        return False
+    cells = column.to_numpy()
+    if infer_dtype(cells, skipna=False) in ("string", "empty"):
+        return True
+    blank = pd.isna(cells)
+    return infer_dtype(cells, skipna=True) == "string" and all(c is None for c in cells[blank])
+
+
+def _with_nones(cells: np.ndarray) -> np.ndarray:
+    """A fetched column as an object array, NULL as None."""
+    if isinstance(cells, np.ma.MaskedArray):
+        values = cells.data.astype(object)
+        values[np.ma.getmaskarray(cells)] = None
+        return values
+    return cells.astype(object)
 
 
 def _fault_frame(faults: Iterable[Fault] | pd.DataFrame) -> pd.DataFrame:
@@ -149,9 +202,9 @@ def _create(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str])
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?"
-    return con.execute(sql, [table]).fetchone()[0] > 0
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the tables (one query: each costs a millisecond or more)."""
+    return {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 
 def _in_transaction(

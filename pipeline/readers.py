@@ -139,11 +139,12 @@ def _read_plain_csv(path: Path, spec: Extract | None) -> pd.DataFrame | None:
     if not picked:
         return None
     identifiers = spec.identifiers if spec else ()
-    cells = [_tidy_sql(f"c{i}", canonical[i] in identifiers) for i in picked]
-    keep = " or ".join(f"({cell}) is not null" for cell in cells)
+    cells = {f"c{i}": _tidy_sql(f"c{i}", canonical[i] in identifiers) for i in picked}
+    selects = ", ".join(f"{cell} as {name}" for name, cell in cells.items())
+    keep = " or ".join(f"({cell}) is not null" for cell in cells.values())
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
     sql = (
-        f"select {', '.join(f'{cell} as c{i}' for cell, i in zip(cells, picked))}, "
+        f"select {selects}, "
         f"{keep} as __keep from read_csv($path, delim = ',', quote = '\"', escape = '\"', "
         f"header = true, auto_detect = false, strict_mode = true, null_padding = false, "
         f"columns = {{{columns}}})"

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from pandera import dtypes
 from pandera.engines import pandas_engine
@@ -111,27 +112,53 @@ def unique_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 def no_case_variants(series: pd.Series) -> pd.Series:
     """True unless the ID has another spelling in the file differing only in letter case."""
-    spellings = pd.Series(series.dropna().unique(), dtype=object)
-    lowered = spellings.str.lower()
-    clashing = spellings[lowered.duplicated(keep=False)]
-    return ~series.isin(clashing)
+    # Each distinct spelling is lowered once; rows find theirs by factorize code.
+    codes, spellings = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    lowered = pd.Series(spellings, dtype=object).str.lower()
+    clashing = lowered.duplicated(keep=False).to_numpy()
+    passed = np.ones(len(series), dtype=bool)
+    present = codes >= 0  # blank IDs pass, as ~isin did
+    passed[present] = ~clashing[codes[present]]
+    return pd.Series(passed, index=series.index, name=series.name)
 
 
 def known_or_unchecked(series: pd.Series, known: frozenset[str] | None) -> pd.Series:
     """True where the value is in ``known``; everything passes when nothing is known yet."""
     if known is None:
         return pd.Series(True, index=series.index)
-    return series.isna() | series.isin(known)
+    return series.isna() | _isin_known(series, known)
 
 
 def exact_match_elsewhere(series: pd.Series, known: frozenset[str] | None) -> pd.Series:
     """False where the ID is absent from ``known`` but matches one of it ignoring case."""
     if not known:
         return pd.Series(True, index=series.index)
-    unknown = pd.Series(series[~series.isin(known)].dropna().unique(), dtype=object)
-    lowered = {value.lower() for value in known}
-    clashing = unknown[unknown.str.lower().isin(lowered)]
+    unknown = pd.Series(series[~_isin_known(series, known)].dropna().unique(), dtype=object)
+    if len(unknown):
+        clashing = unknown[unknown.str.lower().isin(_lowered(known))]
+    else:  # every ID is known: nothing can clash, so skip lowering all of ``known``
+        clashing = unknown
     return ~series.isin(clashing)
+
+
+def _isin_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
+    """``series.isin(known)``, looking up in a hash table built once per ID set.
+
+    The ID sets of a quarter hold up to millions of IDs and several checks of
+    several files look them up; ``isin`` would copy and hash the set every time.
+    """
+    found = _id_index(known).get_indexer(series.to_numpy(dtype=object)) >= 0
+    return pd.Series(found, index=series.index, name=series.name)
+
+
+@lru_cache(maxsize=4)  # a frozenset hashes once; the same set is found by identity
+def _id_index(known: frozenset[str]) -> pd.Index:
+    return pd.Index(np.fromiter(known, dtype=object, count=len(known)), dtype=object)
+
+
+@lru_cache(maxsize=4)
+def _lowered(known: frozenset[str]) -> list[str]:
+    return list({value.lower() for value in known})
 
 
 def as_float(series: pd.Series) -> pd.Series:

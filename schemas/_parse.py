@@ -93,7 +93,7 @@ def _rule(column: str, kind: Kind, date_format: str) -> str:
 def parse_column(text: pd.Series, kind: Kind, date_format: str) -> pd.Series:
     """``text`` (str or None) as the pandas type of ``kind``; unparseable cells blank."""
     if kind == "text":
-        return text.astype("object")
+        return text.astype("object", copy=False)
     return on_uniques(text, lambda distinct: _parse_distinct(distinct, kind, date_format))
 
 
@@ -114,12 +114,14 @@ def parse_frame(
     typed: dict[str, pd.Series] = {}
     faults: list[pd.DataFrame] = []
     for column, kind in column_kinds(model).items():
-        source = text[column].astype("object") if column in text else None
+        source = text[column].astype("object", copy=False) if column in text else None
         if source is None:
             source = pd.Series(None, index=text.index, dtype="object")
         typed[column] = parse_column(source, kind, date_format)
+        if kind == "text":  # text is not parsed, so it holds no type fault
+            continue
         bad = source.notna() & typed[column].isna()
-        if kind != "text" and bad.any():
+        if bad.any():
             faults.append(
                 pd.DataFrame(
                     {

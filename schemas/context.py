@@ -7,13 +7,14 @@ publishes the context in a ``ContextVar`` for the checks to read. A fact that is
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,76 @@ class ValidationContext:
 
     def with_ids(self, extract: str, column: str, values: pd.Series) -> ValidationContext:
         """A copy that knows the IDs of ``extract`` (for missing-header and case checks)."""
-        ids = frozenset(values.dropna().astype(str))
-        sets = {**self.id_sets, f"{extract}.{column}": ids}
+        ids = _id_set(values)
+        if isinstance(self.id_sets, _LazyIdSets):
+            sets = self.id_sets.adding({f"{extract}.{column}": ids}, {})
+        else:
+            sets = MappingProxyType({**self.id_sets, f"{extract}.{column}": ids})
         children = ids if extract == "header" else self.header_children
-        return replace(self, id_sets=MappingProxyType(sets), header_children=children)
+        return replace(self, id_sets=sets, header_children=children)
+
+    def with_ids_from(
+        self, extract: str, column: str, load: Callable[[], pd.Series | frozenset[str]]
+    ) -> ValidationContext:
+        """``with_ids(extract, column, load())``, calling ``load`` only if a check asks.
+
+        Most files' checks need no ID set, and reading one from the warehouse
+        costs a query and a set of up to millions of IDs per file validated.
+        """
+        if extract == "header":  # header_children is a plain field: read it now
+            return self.with_ids(extract, column, load())
+        key = f"{extract}.{column}"
+        if isinstance(self.id_sets, _LazyIdSets):
+            sets = self.id_sets.adding({}, {key: load})
+        else:
+            sets = _LazyIdSets(self.id_sets, {key: load})
+        return replace(self, id_sets=sets)
 
     def ids(self, extract: str, column: str) -> frozenset[str] | None:
         """The known IDs of ``extract``.``column``, or None when not loaded."""
         return self.id_sets.get(f"{extract}.{column}")
+
+
+def _id_set(values: pd.Series | frozenset[str]) -> frozenset[str]:
+    if isinstance(values, frozenset):
+        return values
+    cells = values.to_numpy(dtype=object)
+    if infer_dtype(cells, skipna=False) == "string":  # all text, none blank: as it is
+        return frozenset(cells)
+    return frozenset(values.dropna().astype(str))
+
+
+class _LazyIdSets(Mapping[str, frozenset[str]]):
+    """ID sets by ``extract.column``, some read (once) only when first looked up."""
+
+    def __init__(
+        self,
+        known: Mapping[str, frozenset[str]],
+        pending: Mapping[str, Callable[[], pd.Series | frozenset[str]]],
+    ) -> None:
+        self._known = {key: ids for key, ids in known.items() if key not in pending}
+        self._pending = dict(pending)
+
+    def adding(
+        self,
+        known: Mapping[str, frozenset[str]],
+        pending: Mapping[str, Callable[[], pd.Series | frozenset[str]]],
+    ) -> _LazyIdSets:
+        """A copy with more sets (a later set of the same key replaces the earlier)."""
+        loads = {k: v for k, v in self._pending.items() if k not in self._known and k not in known}
+        sets = {k: v for k, v in self._known.items() if k not in pending}
+        return _LazyIdSets({**sets, **known}, {**loads, **pending})
+
+    def __getitem__(self, key: str) -> frozenset[str]:
+        if key not in self._known:
+            self._known[key] = _id_set(self._pending[key]())
+        return self._known[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._known, *self._pending]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self._known, *self._pending]))
 
 
 _CURRENT: ContextVar[ValidationContext] = ContextVar("validation_context")
