@@ -12,20 +12,17 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas._children import ChildOfHeader
 from schemas._common import (
     BLOCKS,
     QUARANTINES,
     Rule,
     Text,
     codes,
-    exact_match_elsewhere,
     is_in,
-    known_or_unchecked,
-    no_case_variants,
     not_before,
     unique_key,
 )
-from schemas.context import current_context
 
 SEVERITY = BLOCKS
 RULES = {
@@ -43,7 +40,7 @@ RULES = {
 }
 
 
-class Episodes(pa.DataFrameModel):
+class Episodes(ChildOfHeader):
     """One row per episode of care; HOME_POST and PL_POST are dropped before this."""
 
     CHILD: Series[Text] = pa.Field(nullable=False)
@@ -101,27 +98,3 @@ class Episodes(pa.DataFrameModel):
     )
     def key_unique(cls, frame: pd.DataFrame) -> Series[bool]:
         return unique_key(frame, ["CHILD", "DECOM"])
-
-    @pa.dataframe_check(
-        name="child_has_header",
-        ignore_na=False,
-        error="CHILD has no row in the header file of this quarter",
-    )
-    def child_has_header(cls, frame: pd.DataFrame) -> Series[bool]:
-        return known_or_unchecked(frame["CHILD"], current_context().header_children)
-
-    @pa.dataframe_check(
-        name="child_case",
-        ignore_na=False,
-        error="CHILD differs only in letter case from another CHILD in this file",
-    )
-    def child_case(cls, frame: pd.DataFrame) -> Series[bool]:
-        return no_case_variants(frame["CHILD"])
-
-    @pa.dataframe_check(
-        name="child_case_header",
-        ignore_na=False,
-        error="CHILD differs only in letter case from a CHILD in the header file",
-    )
-    def child_case_header(cls, frame: pd.DataFrame) -> Series[bool]:
-        return exact_match_elsewhere(frame["CHILD"], current_context().header_children)

@@ -11,18 +11,16 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas._children import ChildOfHeader
 from schemas._common import (
     BLOCKS,
     QUARANTINES,
     Rule,
     Text,
-    exact_match_elsewhere,
-    known_or_unchecked,
     no_case_variants,
     not_before,
     unique_key,
 )
-from schemas.context import current_context
 
 SEVERITY = BLOCKS
 RULES = {
@@ -35,7 +33,7 @@ RULES = {
 }
 
 
-class SocialWorker(pa.DataFrameModel):
+class SocialWorker(ChildOfHeader):
     """One row per allocation of a social worker to a child."""
 
     CHILD: Series[Text] = pa.Field(nullable=False)
@@ -59,30 +57,6 @@ class SocialWorker(pa.DataFrameModel):
     )
     def key_unique(cls, frame: pd.DataFrame) -> Series[bool]:
         return unique_key(frame, ["CHILD", "SW_ID", "SW_DECOM"])
-
-    @pa.dataframe_check(
-        name="child_has_header",
-        ignore_na=False,
-        error="CHILD has no row in the header file of this quarter",
-    )
-    def child_has_header(cls, frame: pd.DataFrame) -> Series[bool]:
-        return known_or_unchecked(frame["CHILD"], current_context().header_children)
-
-    @pa.dataframe_check(
-        name="child_case",
-        ignore_na=False,
-        error="CHILD differs only in letter case from another CHILD in this file",
-    )
-    def child_case(cls, frame: pd.DataFrame) -> Series[bool]:
-        return no_case_variants(frame["CHILD"])
-
-    @pa.dataframe_check(
-        name="child_case_header",
-        ignore_na=False,
-        error="CHILD differs only in letter case from a CHILD in the header file",
-    )
-    def child_case_header(cls, frame: pd.DataFrame) -> Series[bool]:
-        return exact_match_elsewhere(frame["CHILD"], current_context().header_children)
 
     @pa.dataframe_check(
         name="sw_id_case",
