@@ -11,8 +11,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import QUARANTINES, Measure, Rule, Text, known_or_unchecked, unique_key
-from schemas.context import current_context
+from schemas._catalogue import NamesAnIndicator
+from schemas._common import QUARANTINES, Measure, Rule, Text, unique_key
 
 SEVERITY = QUARANTINES
 RULES = {
@@ -21,7 +21,7 @@ RULES = {
 }
 
 
-class Benchmarks(pa.DataFrameModel):
+class Benchmarks(NamesAnIndicator):
     """One comparison value per indicator, area and period end."""
 
     INDICATOR_CODE: Series[Text] = pa.Field(nullable=False)
@@ -30,14 +30,6 @@ class Benchmarks(pa.DataFrameModel):
     PERIOD_END: Series[pa.DateTime] = pa.Field(nullable=False)
     VALUE: Series[Measure] = pa.Field(nullable=False)
     SOURCE: Series[Text] = pa.Field(nullable=True)
-
-    @pa.dataframe_check(
-        name="indicator_in_catalogue",
-        ignore_na=False,
-        error="INDICATOR_CODE is not an indicator in the catalogue (indicators.csv)",
-    )
-    def indicator_in_catalogue(cls, frame: pd.DataFrame) -> Series[bool]:
-        return known_or_unchecked(frame["INDICATOR_CODE"], current_context().indicator_codes)
 
     @pa.dataframe_check(
         name="key_unique",

@@ -11,8 +11,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import QUARANTINES, Rule, Text, known_or_unchecked, unique_key
-from schemas.context import current_context
+from schemas._catalogue import NamesAnIndicator
+from schemas._common import QUARANTINES, Rule, Text, unique_key
 
 SEVERITY = QUARANTINES
 RULES = {
@@ -21,21 +21,13 @@ RULES = {
 }
 
 
-class Commentary(pa.DataFrameModel):
+class Commentary(NamesAnIndicator):
     """One row per indicator with commentary, corrective action and its owner."""
 
     INDICATOR_CODE: Series[Text] = pa.Field(nullable=False)
     COMMENTARY: Series[Text] = pa.Field(nullable=True)
     CORRECTIVE_ACTION: Series[Text] = pa.Field(nullable=True)
     OWNER: Series[Text] = pa.Field(nullable=True)
-
-    @pa.dataframe_check(
-        name="indicator_in_catalogue",
-        ignore_na=False,
-        error="INDICATOR_CODE is not an indicator in the catalogue (indicators.csv)",
-    )
-    def indicator_in_catalogue(cls, frame: pd.DataFrame) -> Series[bool]:
-        return known_or_unchecked(frame["INDICATOR_CODE"], current_context().indicator_codes)
 
     @pa.dataframe_check(
         name="indicator_unique",

@@ -13,7 +13,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import BLOCKS, Measure, Rule, Text, as_float, known_or_unchecked, unique_key
+from schemas._catalogue import NamesAnIndicator
+from schemas._common import BLOCKS, Measure, Rule, Text, as_float, unique_key
 from schemas.context import current_context
 
 SEVERITY = BLOCKS
@@ -46,7 +47,7 @@ def _agrees(numerator: Decimal, denominator: Decimal, value: Decimal, decimals: 
     return computed == value.quantize(step, ROUND_HALF_UP)
 
 
-class ManualReturns(pa.DataFrameModel):
+class ManualReturns(NamesAnIndicator):
     """One row per manually returned indicator: N and D, or VALUE, or both."""
 
     INDICATOR_CODE: Series[Text] = pa.Field(nullable=False)
@@ -118,14 +119,6 @@ class ManualReturns(pa.DataFrameModel):
         ]
         agrees = pd.Series(verdicts, index=rows.index, dtype=bool)
         return agrees.reindex(frame.index, fill_value=True)
-
-    @pa.dataframe_check(
-        name="indicator_in_catalogue",
-        ignore_na=False,
-        error="INDICATOR_CODE is not an indicator in the catalogue (indicators.csv)",
-    )
-    def indicator_in_catalogue(cls, frame: pd.DataFrame) -> Series[bool]:
-        return known_or_unchecked(frame["INDICATOR_CODE"], current_context().indicator_codes)
 
     @pa.dataframe_check(
         name="indicator_unique",

@@ -10,6 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas._catalogue import NamesAnIndicator
 from schemas._common import (
     BLOCKS,
     Measure,
@@ -17,10 +18,8 @@ from schemas._common import (
     Text,
     as_float,
     is_in,
-    known_or_unchecked,
     unique_key,
 )
-from schemas.context import current_context
 
 TOLERANCE_TYPES = ("points", "percent", "level")
 SEVERITY = BLOCKS
@@ -42,7 +41,7 @@ def consecutive_years(year: pd.Series) -> pd.Series:
     return year.isna() | ((first + 1) % 100 == second).fillna(False).astype(bool)
 
 
-class Targets(pa.DataFrameModel):
+class Targets(NamesAnIndicator):
     """One target per indicator, financial year and quarter (blank = all quarters)."""
 
     INDICATOR_CODE: Series[Text] = pa.Field(nullable=False)
@@ -80,14 +79,6 @@ class Targets(pa.DataFrameModel):
     def tolerance_not_negative(cls, frame: pd.DataFrame) -> Series[bool]:
         relative = frame["TOLERANCE_TYPE"].isin(["points", "percent"])
         return ~(relative & (as_float(frame["TOLERANCE"]) < 0))
-
-    @pa.dataframe_check(
-        name="indicator_in_catalogue",
-        ignore_na=False,
-        error="INDICATOR_CODE is not an indicator in the catalogue (indicators.csv)",
-    )
-    def indicator_in_catalogue(cls, frame: pd.DataFrame) -> Series[bool]:
-        return known_or_unchecked(frame["INDICATOR_CODE"], current_context().indicator_codes)
 
     @pa.dataframe_check(
         name="key_unique",
