@@ -9,6 +9,7 @@ follows the run's event log and prints one line per finished step.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import uuid
 from collections.abc import Callable
@@ -167,13 +168,16 @@ def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool
         except Exception as error:  # noqa: BLE001 - reported as a paragraph below
             result["error"] = error
 
+    follower = _EventFollower(echo)
+    # The run executes in this process on this instance, so its events reach the
+    # follower as they are stored: no polling of the event log (which cost seconds).
+    instance.add_event_listener(run_id, follower.on_event)
     worker = threading.Thread(target=work, name=f"scorecard-run-{run_id[:8]}")
     worker.start()
-    follower = _EventFollower(instance, run_id, echo)
     while worker.is_alive():
-        worker.join(timeout=0.5)
-        follower.poll()
-    follower.poll()
+        worker.join(timeout=0.2)
+        follower.flush()
+    follower.flush()
     outcome.warnings.extend(follower.notices)
     if "error" in result:
         outcome.errors.append(f"The run could not start: {result['error']}")
@@ -187,8 +191,9 @@ def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool
 class _EventFollower:
     """Prints one line per finished step and collects failure messages.
 
-    It reads only the new events of the kinds it shows (the storage keeps a
-    cursor), so following a long run costs almost nothing.
+    The run's thread hands each stored event to ``on_event``; the kinds shown
+    are queued and printed by the calling thread in ``flush``, so output stays
+    in event order and never interleaves with the run's own work.
     """
 
     KINDS = {
@@ -197,23 +202,25 @@ class _EventFollower:
         dg.DagsterEventType.ASSET_CHECK_EVALUATION,
     }
 
-    def __init__(self, instance: dg.DagsterInstance, run_id: str, echo) -> None:
-        self.instance, self.run_id, self.echo = instance, run_id, echo
-        self.cursor: str | None = None
+    def __init__(self, echo) -> None:
+        self.echo = echo
+        self.pending: queue.SimpleQueue = queue.SimpleQueue()
         self.failures: list[str] = []
         self.notices: list[str] = []
         self.shown: set[str] = set()
 
-    def poll(self) -> None:
-        try:
-            page = self.instance.get_records_for_run(
-                self.run_id, cursor=self.cursor, of_type=self.KINDS
-            )
-        except Exception:  # noqa: BLE001 - the storage may be mid-write; try next poll
-            return
-        for record in page.records:
-            self._show(record.event_log_entry)
-        self.cursor = page.cursor
+    def on_event(self, entry) -> None:
+        event = entry.dagster_event
+        if event is not None and event.event_type in self.KINDS:
+            self.pending.put(entry)
+
+    def flush(self) -> None:
+        while True:
+            try:
+                entry = self.pending.get_nowait()
+            except queue.Empty:
+                return
+            self._show(entry)
 
     def _show(self, entry) -> None:
         event = entry.dagster_event
