@@ -38,14 +38,12 @@ def date_dimension(first: date = FIRST_DAY, last: date = LAST_DAY) -> pd.DataFra
     )
 
 
-@dg.asset(
-    partitions_def=QUARTERS,
-    backfill_policy=SINGLE_RUN,
-    group_name="calendar",
-    kinds={"python", "duckdb"},
-)
+@dg.asset(group_name="calendar", kinds={"python", "duckdb"})
 def raw_dates(warehouse: DuckDBResource) -> dg.MaterializeResult:
-    """Calendar days 1990-2060 with England bank holidays from the `holidays` package."""
+    """Calendar days 1990-2060 with England bank holidays from the `holidays` package.
+
+    Not partitioned: one table of every day, rebuilt whole, serves every quarter.
+    """
     frame = date_dimension()
     with warehouse.get_connection() as con:
         con.execute(

@@ -25,7 +25,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipeline.extracts import EXTRACTS, Extract
 from pipeline.load import load_raw, record_faults, validation_context
-from pipeline.partitions import QUARTERS, SINGLE_RUN
+from pipeline.partitions import QUARTERS, SINGLE_RUN, run_quarter_keys
 from pipeline.readers import ExtractError, find_extract, read_extract
 from pipeline.resources import ScorecardPaths
 from pipeline.validate import QuarterBlocked, ValidationResult, validate_extract
@@ -84,6 +84,8 @@ def build_ingest_assets() -> list[dg.AssetsDefinition]:
                 "`schemas/` and loaded with faulty rows recorded in `audit_rejects`."
             ),
             skippable=True,
+            # Reference files hold every year in one copy: not partitioned by quarter.
+            partitions_def=None if extract.kind == "reference" else QUARTERS,
         )
         for extract in ordered
     ]
@@ -92,7 +94,6 @@ def build_ingest_assets() -> list[dg.AssetsDefinition]:
         name="ingest",
         specs=specs,
         can_subset=True,
-        partitions_def=QUARTERS,
         backfill_policy=SINGLE_RUN,
     )
     def ingest(context: AssetExecutionContext, paths: ScorecardPaths, warehouse: DuckDBResource):
@@ -108,7 +109,7 @@ def build_ingest_assets() -> list[dg.AssetsDefinition]:
                     failed.add(extract.name)  # its cross-file rules have nothing to check against
                     continue
                 loaded = _Loaded(run_id=context.run.run_id)
-                for quarter_key in _quarters_for(extract, context.partition_keys):
+                for quarter_key in _quarters_for(extract, run_quarter_keys(context)):
                     try:
                         _ingest_one(con, extract, paths, quarter_key, rejects_dir, loaded)
                     except (ExtractError, QuarterBlocked) as problem:

@@ -20,13 +20,14 @@ from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
 
 from pipeline.models import (
+    VIEW_LAYERS,
     Model,
     discover_models,
     materialize_model,
     prepare_connection,
     topological_order,
 )
-from pipeline.partitions import QUARTERS, SINGLE_RUN
+from pipeline.partitions import QUARTERS, SINGLE_RUN, run_quarter_keys
 from pipeline.periods import with_dependants
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -47,7 +48,6 @@ def build_model_assets(sources: dict[str, list[str]]) -> list[dg.AssetsDefinitio
         name="sql_models",
         specs=specs,
         can_subset=True,
-        partitions_def=QUARTERS,
         backfill_policy=SINGLE_RUN,
     )
     def sql_models(context: AssetExecutionContext, warehouse: DuckDBResource):
@@ -56,7 +56,7 @@ def build_model_assets(sources: dict[str, list[str]]) -> list[dg.AssetsDefinitio
         loaded_at = run_started_at(context)
         with warehouse.get_connection() as con:
             prepare_connection(con)
-            keys = with_dependants(context.partition_keys, loaded_quarters(con))
+            keys = with_dependants(run_quarter_keys(context), loaded_quarters(con))
             for model in ordered:
                 if model.name not in selected:
                     continue
@@ -80,6 +80,8 @@ def _spec(model: Model, producers: dict[str, list[str]]) -> dg.AssetSpec:
         description=_description(model),
         code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:16],
         skippable=True,
+        # A view holds no quarter's rows of its own: it is one asset over all quarters.
+        partitions_def=None if model.layer in VIEW_LAYERS else QUARTERS,
     )
 
 

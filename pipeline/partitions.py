@@ -45,13 +45,13 @@ def register_quarters(instance: dg.DagsterInstance, keys: list[str]) -> None:
     instance.add_dynamic_partitions(QUARTERS.name, wanted[keep:])
 
 
-def run_quarter_keys(tags: dict[str, str], instance: dg.DagsterInstance) -> list[str]:
-    """The quarters a run covers: its single partition or its partition range."""
-    if "dagster/partition" in tags:
-        return [tags["dagster/partition"]]
-    start = tags.get("dagster/asset_partition_range_start")
-    end = tags.get("dagster/asset_partition_range_end")
-    if not start or not end:
-        return []
-    keys = instance.get_dynamic_partitions(QUARTERS.name)
-    return keys[keys.index(start) : keys.index(end) + 1]
+def run_quarter_keys(context: dg.AssetExecutionContext) -> list[str]:
+    """The quarters a run covers; none when it materialises only unpartitioned assets.
+
+    A step that mixes quarter-partitioned assets with unpartitioned ones (the
+    reference extracts, the staging views) sees the run's partitions only when
+    the run has them.
+    """
+    if context.has_partition_key_range or context.has_partition_key:
+        return list(context.partition_keys)
+    return []

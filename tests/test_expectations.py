@@ -144,18 +144,20 @@ def _materialise_check(marts: Path) -> dg.ExecuteInProcessResult:
     @dg.asset(name=SUMMARY, partitions_def=QUARTER_PARTITIONS, deps=[fact])
     def summary() -> None: ...
 
-    instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(QUARTER_PARTITIONS.name, [PREVIOUS, QUARTER])
-    return dg.materialize(
-        [fact, summary, marts_meet_expectations],
-        instance=instance,
-        partition_key=QUARTER,
-        resources={
-            "warehouse": DuckDBResource(database=str(marts / "scorecard.duckdb")),
-            "paths": ScorecardPaths(marts_dir=str(marts)),
-        },
-        raise_on_error=False,
-    )
+    # Entered, the instance is the current one for Dagster's definitions loading
+    # (an instance an earlier test entered and disposed may otherwise be left there).
+    with dg.DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions(QUARTER_PARTITIONS.name, [PREVIOUS, QUARTER])
+        return dg.materialize(
+            [fact, summary, marts_meet_expectations],
+            instance=instance,
+            partition_key=QUARTER,
+            resources={
+                "warehouse": DuckDBResource(database=str(marts / "scorecard.duckdb")),
+                "paths": ScorecardPaths(marts_dir=str(marts)),
+            },
+            raise_on_error=False,
+        )
 
 
 def test_the_asset_check_passes_and_links_the_data_docs(marts):
