@@ -142,6 +142,10 @@ def ratios(out: dict) -> dict:
         if "wall_s" in pipe and "models_s" in floor:
             found[f"pipeline_over_floor_{label}"] = pipe["wall_s"] / floor["models_s"]
             found[f"pipeline_models_over_floor_{label}"] = pipe["models_s"] / floor["models_s"]
+            if pipe.get("models_sql_s"):
+                found[f"pipeline_models_sql_over_floor_{label}"] = (
+                    pipe["models_sql_s"] / floor["models_s"]
+                )
         if "wall_s" in pipe and "compute_s" in pandas:
             found[f"pandas_over_pipeline_{label}"] = pandas["compute_s"] / pipe["wall_s"]
             found[f"pandas_over_pipeline_run_{label}"] = pandas["compute_s"] / pipe["run_s"]
