@@ -210,6 +210,23 @@ def test_runs_are_visible_to_dagster(published):
     assert run.status == dg.DagsterRunStatus.SUCCESS
 
 
+def test_quarter_tables_are_partitioned_and_views_and_reference_files_are_not(published):
+    """A table of quarters has a materialisation per quarter; a view or a reference
+    file is one asset over all quarters, materialised once by the history run."""
+    _, instance, _ = published
+    fact = instance.get_materialized_partitions(dg.AssetKey("fct_indicator_quarter"))
+    assert fact == set(_sample_quarters())
+    for unpartitioned in ("stg_903__episodes", "raw_indicators", "raw_dates"):
+        event = instance.get_latest_materialization_event(dg.AssetKey(unpartitioned))
+        assert event is not None and event.dagster_event.partition is None, unpartitioned
+    sql = instance.get_latest_materialization_event(dg.AssetKey("int_periods_of_care"))
+    assert sql.asset_materialization.metadata["sql_seconds"].value >= 0
+
+
+def _sample_quarters() -> list[str]:
+    return sorted(p.name for p in RAW.iterdir() if p.is_dir() and p.name[:2] == "20")
+
+
 def test_committee_report_of_the_sample_quarter(published):
     """Issue 3: the report for 2021-22 Q2 rendered by its Dagster asset from the published marts."""
     from pypdf import PdfReader
