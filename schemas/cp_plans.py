@@ -10,6 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas._cin import CinChild
 from schemas._common import (
     BLOCKS,
     QUARANTINES,
@@ -18,7 +19,6 @@ from schemas._common import (
     codes,
     exact_match_elsewhere,
     is_in,
-    no_case_variants,
     not_before,
     unique_key,
 )
@@ -34,7 +34,7 @@ RULES = {
 }
 
 
-class CpPlans(pa.DataFrameModel):
+class CpPlans(CinChild):
     """One row per child protection plan."""
 
     LAchildID: Series[Text] = pa.Field(nullable=False)
@@ -65,14 +65,6 @@ class CpPlans(pa.DataFrameModel):
     )
     def key_unique(cls, frame: pd.DataFrame) -> Series[bool]:
         return unique_key(frame, ["LAchildID", "CPPstartDate"])
-
-    @pa.dataframe_check(
-        name="child_case",
-        ignore_na=False,
-        error="LAchildID differs only in letter case from another LAchildID in this file",
-    )
-    def child_case(cls, frame: pd.DataFrame) -> Series[bool]:
-        return no_case_variants(frame["LAchildID"])
 
     @pa.dataframe_check(
         name="child_case_s47",

@@ -10,13 +10,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas._cin import CinChild
 from schemas._common import (
     BLOCKS,
     QUARANTINES,
     Rule,
     Text,
     exact_match_elsewhere,
-    no_case_variants,
     not_before,
     unique_key,
 )
@@ -32,7 +32,7 @@ RULES = {
 }
 
 
-class S47Enquiries(pa.DataFrameModel):
+class S47Enquiries(CinChild):
     """One row per section 47 enquiry, with its initial conference if held."""
 
     LAchildID: Series[Text] = pa.Field(nullable=False)
@@ -65,14 +65,6 @@ class S47Enquiries(pa.DataFrameModel):
     )
     def key_unique(cls, frame: pd.DataFrame) -> Series[bool]:
         return unique_key(frame, ["LAchildID", "S47ActualStartDate"])
-
-    @pa.dataframe_check(
-        name="child_case",
-        ignore_na=False,
-        error="LAchildID differs only in letter case from another LAchildID in this file",
-    )
-    def child_case(cls, frame: pd.DataFrame) -> Series[bool]:
-        return no_case_variants(frame["LAchildID"])
 
     @pa.dataframe_check(
         name="child_case_cp_plans",
