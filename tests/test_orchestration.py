@@ -32,6 +32,8 @@ def test_definitions_load_with_every_sql_model_as_an_asset():
     job = defs.resolve_job_def("scorecard_quarter")
     assert job.executor_def is dg.in_process_executor or job.executor_def.name == "in_process"
     assert defs.resolve_job_def("committee_report")
+    # What `dagster dev` checks when it loads workspace.yaml (jobs, schedule, sensor).
+    dg.Definitions.validate_loadable(defs)
 
 
 def test_lineage_is_read_from_the_sql():
