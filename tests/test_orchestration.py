@@ -145,6 +145,19 @@ def test_definitions_take_the_paths_they_are_given(tmp_path):
     assert paths.raw_dir == str(tmp_path / "raw") and paths.marts_dir == str(tmp_path / "marts")
 
 
+def test_the_warehouse_caps_duckdb_memory(tmp_path, monkeypatch):
+    """DuckDB shares the process with pandas validation, so its cache is capped."""
+    monkeypatch.delenv("SCORECARD_DUCKDB_MEMORY_LIMIT", raising=False)
+    database = str(tmp_path / "warehouse.duckdb")
+    warehouse = build_definitions(warehouse=database).resources["warehouse"]
+    with warehouse.get_connection() as con:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"
+    monkeypatch.setenv("SCORECARD_DUCKDB_MEMORY_LIMIT", "3GB")
+    warehouse = build_definitions(warehouse=database).resources["warehouse"]
+    with warehouse.get_connection() as con:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "2.7 GiB"
+
+
 def test_cli_refuses_a_raw_folder_without_reference_data(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     assert main(["run", "--raw-dir", str(tmp_path), "--marts-dir", str(tmp_path / "m")]) == 1
