@@ -6,7 +6,7 @@ one run, each measured thing in its own process (its peak RSS is its own):
 - ``pipeline``: ``scorecard run`` through Dagster, start-up included, for one
   quarter on an empty warehouse, for the whole history (one range run), and
   for one quarter again on top of that history (the quarterly run);
-- ``floor``: the same SQL models by ``pipeline.models.run_models`` on a
+- ``floor``: the same SQL models by ``pipeline.models.runner.run_models`` on a
   warehouse whose raw tables DuckDB loaded itself - no orchestration, no
   validation (the load is timed apart as ``load_floor``);
 - ``pandas``: ``bench/pandas_baseline.py`` for the same quarters, its figures

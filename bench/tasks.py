@@ -29,7 +29,7 @@ def pipeline(args: dict) -> dict:
     """`scorecard run` as the command line runs it, on a private Dagster instance."""
     os.environ["DAGSTER_HOME"] = args["dagster_home"]
     os.environ["SCORECARD_WAREHOUSE"] = args["warehouse"]
-    from pipeline.cli import main
+    from pipeline.cli.main import main
 
     argv = ["run", "--raw-dir", args["raw_dir"], "--marts-dir", args["marts_dir"]]
     for key in args.get("quarters") or []:
@@ -132,7 +132,7 @@ def floor(args: dict) -> dict:
 
     import duckdb
 
-    from pipeline.models import run_models
+    from pipeline.models.runner import run_models
 
     con = duckdb.connect(args["warehouse"])
     started = time.perf_counter()
@@ -162,9 +162,9 @@ def pandas_baseline(args: dict) -> dict:
 
 def validation(args: dict) -> dict:
     """The validation stage alone (pandera via `validate_extract`), per extract, one quarter."""
-    from pipeline.extracts import BY_NAME, QUARTER
-    from pipeline.readers import find_extract, read_extract
-    from pipeline.validate import ValidationContext, validate_extract
+    from pipeline.extracts.readers import find_extract, read_extract
+    from pipeline.extracts.registry import BY_NAME, QUARTER
+    from pipeline.extracts.validate import ValidationContext, validate_extract
 
     raw = Path(args["raw_dir"])
     catalogue = read_extract(find_extract(raw / "reference", "indicators"), "indicators")

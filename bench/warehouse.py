@@ -18,11 +18,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.calendar import date_dimension
-from pipeline.extracts import QUARTER, REFERENCE, Extract
-from pipeline.load import AUDIT_COLUMNS, SQL_TYPES, raw_columns
-from pipeline.periods import Quarter
-from pipeline.readers import find_extract, read_extract
+from pipeline.core.calendar import date_dimension
+from pipeline.core.periods import Quarter
+from pipeline.extracts.load import AUDIT_COLUMNS, SQL_TYPES, raw_columns
+from pipeline.extracts.readers import find_extract, read_extract
+from pipeline.extracts.registry import QUARTER, REFERENCE, Extract
 from schemas._parse import column_kinds
 
 WHOLE_FLOAT = r"^([+-]?[0-9]+)\.0+$"

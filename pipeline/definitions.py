@@ -1,22 +1,27 @@
 """The Dagster entry point: every asset, check, job, schedule and sensor of the scorecard.
 
-`dagster dev -w workspace.yaml` loads `defs` from here; the `scorecard` command
-builds the same definitions with the paths it was given.
+`dg dev`, `dagster dev -w workspace.yaml` and the service load `defs` from here,
+which loads the `pipeline/defs/` folder the way current Dagster projects do. The
+`scorecard` command builds the same definitions with the paths it was given.
 """
+
+from __future__ import annotations
+
+from functools import cache
 
 import dagster as dg
 
-from pipeline import calendar
-from pipeline.checks import CHECKS
-from pipeline.expectations import EXPECTATION_CHECKS
-from pipeline.ingest import build_ingest_assets
-from pipeline.jobs import scorecard_job
-from pipeline.model_assets import build_model_assets
-from pipeline.publish import published_marts
-from pipeline.report.assets import committee_reports, report_job
-from pipeline.resources import build_resources
-from pipeline.schedules import quarterly_schedule
-from pipeline.sensors import raw_quarter_folder_sensor
+from pipeline.core.settings import REPO_ROOT
+
+
+@cache
+def load_definitions() -> dg.Definitions:
+    """Every definition under `pipeline/defs/`, with the deployment's resources.
+
+    Loaded once per process: the folder's modules are imported once anyway, and
+    `build_definitions` only swaps the resources for the paths it is given.
+    """
+    return dg.load_from_defs_folder(path_within_project=REPO_ROOT)
 
 
 def build_definitions(
@@ -24,26 +29,21 @@ def build_definitions(
     marts_dir: str | None = None,
     warehouse: str | None = None,
 ) -> dg.Definitions:
-    ingest_assets = build_ingest_assets()
-    raw_tables = [key.path[-1] for a in ingest_assets for key in a.keys]
-    sources = {table: [table] for table in [*raw_tables, "raw_dates", "raw_quarters"]}
-    sources["audit_rejects"] = raw_tables  # every ingest asset records its faults there
+    """The same definitions with these folders (unset ones from the environment)."""
+    from pipeline.defs.resources import build_resources
+
+    loaded = load_definitions()
     return dg.Definitions(
-        assets=[
-            calendar.raw_dates,
-            calendar.raw_quarters,
-            *ingest_assets,
-            *build_model_assets(sources),
-            published_marts,
-            committee_reports,
-        ],
-        asset_checks=[*CHECKS, *EXPECTATION_CHECKS],
-        jobs=[scorecard_job, report_job],
-        schedules=[quarterly_schedule],
-        sensors=[raw_quarter_folder_sensor],
+        assets=loaded.assets,
+        asset_checks=loaded.asset_checks,
+        jobs=loaded.jobs,
+        schedules=loaded.schedules,
+        sensors=loaded.sensors,
         resources=build_resources(raw_dir, marts_dir, warehouse),
-        executor=dg.in_process_executor,
+        executor=loaded.executor,
     )
 
 
-defs = build_definitions()
+@dg.definitions
+def defs() -> dg.Definitions:
+    return load_definitions()

@@ -137,13 +137,3 @@ def using_context(context: ValidationContext | None) -> Iterator[None]:
         yield
     finally:
         _CURRENT.reset(token)
-
-
-def _from_connection(con: object, quarter_key: str | None = None) -> ValidationContext:
-    """The context built from already-loaded raw tables (see ``pipeline.load``)."""
-    from pipeline.load import context_from_connection  # the warehouse lives in pipeline
-
-    return context_from_connection(con, quarter_key)
-
-
-ValidationContext.from_connection = staticmethod(_from_connection)  # type: ignore[attr-defined]

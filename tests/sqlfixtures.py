@@ -2,7 +2,7 @@
 
 Tests create an in-memory DuckDB with every raw table, add the rows a case needs
 (the column names are the spec's own; any column not given is NULL) and run the SQL
-models with `pipeline.models.run_models`.
+models with `pipeline.models.runner.run_models`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import holidays
 
-from pipeline.models import run_models
+from pipeline.models.runner import run_models
 
 D = "DECIMAL(18,6)"
 QUARTER_COLUMNS = [("quarter_key", "VARCHAR"), ("row_number", "INTEGER")]

@@ -20,9 +20,9 @@ from badinputs import CASES, Case, Fault, make_raw
 from badinputs.cases import NO_TARGETS, Q1, Q2
 from badinputs.harness import check_case
 
-from pipeline.discovery import scan_raw_folder
-from pipeline.runner import run_quarters
-from pipeline.validate import QuarterBlocked
+from pipeline.cli.run import run_quarters
+from pipeline.extracts.discovery import scan_raw_folder
+from pipeline.extracts.validate import QuarterBlocked
 
 BY_NAME = {case.name: case for case in CASES}
 FAULT_COLUMNS = ["row_number", "column_name", "value", "rule", "severity"]

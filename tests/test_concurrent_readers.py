@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.runner import run_quarters
+from pipeline.cli.run import run_quarters
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "raw"

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
+from conftest import copy_of_run
 
-from pipeline.publish import DATABASE_NAME, MART_TABLES, clean_stale_staging, publish_marts
-from pipeline.runner import run_quarters
+from pipeline.core.settings import DATABASE_NAME, MART_TABLES
+from pipeline.publish.marts import clean_stale_staging, publish_marts
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "raw"
@@ -36,7 +35,7 @@ RUN_COLUMNS = {"run_id", "loaded_at"}
 PUBLISHER = """
 import sys, duckdb
 from pathlib import Path
-from pipeline.publish import publish_marts
+from pipeline.publish.marts import publish_marts
 con = duckdb.connect(sys.argv[1])
 print("ready", flush=True)
 publish_marts(con, Path(sys.argv[2]))
@@ -77,17 +76,9 @@ def _published_parquet(marts: Path, table: str, keep_run_columns: bool = True) -
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    """One quarter run in-process: its raw folder, warehouse and published marts."""
-    base = tmp_path_factory.mktemp("faults")
-    raw = base / "raw"
-    for name in ("reference", QUARTER):
-        shutil.copytree(SAMPLE / name, raw / name)
-    with dg.instance_for_test() as instance:
-        outcome = run_quarters(raw, base / "marts", [QUARTER], lambda line: None, instance,
-                               str(base / "work" / "warehouse.duckdb"))  # fmt: skip
-    assert outcome.ok, outcome.errors
-    return base
+def sample_run(sample_history, tmp_path_factory):
+    """A copy of the sample's published run (tests/conftest.py), for these tests to kill."""
+    return copy_of_run(sample_history, tmp_path_factory.mktemp("faults")).base
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,18 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipeline.cli import main
-from pipeline.definitions import build_definitions, defs
-from pipeline.discovery import scan_raw_folder
-from pipeline.models import discover_models
-from pipeline.partitions import QUARTERS
-from pipeline.resources import ScorecardPaths
-from pipeline.schedules import quarterly_schedule
-from pipeline.sensors import raw_quarter_folder_sensor
+from pipeline.cli.main import main
+from pipeline.definitions import build_definitions, load_definitions
+from pipeline.defs.partitions import QUARTERS
+from pipeline.defs.resources import ScorecardPaths
+from pipeline.defs.schedules import quarterly_schedule
+from pipeline.defs.sensors import raw_quarter_folder_sensor
+from pipeline.extracts.discovery import scan_raw_folder
+from pipeline.models.runner import discover_models
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+# What `dg dev`, `dagster dev` and the service load: the defs folder.
+defs = load_definitions()
 
 
 def _deps(key: str) -> set[str]:
@@ -190,7 +192,7 @@ def test_a_locked_warehouse_is_reported_at_once(two_quarter_drop, tmp_path):
     import subprocess
     import sys
 
-    from pipeline.runner import run_quarters
+    from pipeline.cli.run import run_quarters
 
     warehouse = tmp_path / "warehouse.duckdb"
     holder = subprocess.Popen(

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipeline.partitions import QUARTERS, register_quarters
+from pipeline.defs.partitions import QUARTERS, register_quarters
 
 
 def test_quarters_are_kept_in_time_order_whatever_order_they_arrive():

@@ -4,14 +4,14 @@ from datetime import date
 
 import pytest
 
-from pipeline.periods import (
+from pipeline.core.periods import (
     Quarter,
     QuarterKeyError,
     last_completed_quarter,
     sort_keys,
     with_dependants,
 )
-from pipeline.schedules import quarter_due
+from pipeline.defs.schedules import quarter_due
 
 
 def test_labels_and_dates_of_a_quarter():

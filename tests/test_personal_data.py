@@ -22,9 +22,9 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from pipeline.publish import MART_TABLES
+from pipeline.cli.run import run_quarters
+from pipeline.core.settings import MART_TABLES
 from pipeline.report import render_report
-from pipeline.runner import run_quarters
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "raw"

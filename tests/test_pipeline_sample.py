@@ -12,8 +12,6 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline.runner import run_quarters
-
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
 
@@ -27,19 +25,9 @@ SUMMARY_Q2 = (
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """Every sample quarter run once, as `scorecard run` does, into a temporary marts folder."""
-    base = tmp_path_factory.mktemp("sample_run")
-    with dg.instance_for_test() as instance:
-        outcome = run_quarters(
-            raw_dir=RAW,
-            marts_dir=base / "marts",
-            warehouse=str(base / "warehouse.duckdb"),
-            instance=instance,
-            echo=lambda line: None,
-        )
-        assert outcome.ok, outcome.errors
-        yield base / "marts", instance, outcome
+def published(sample_history):
+    """Every sample quarter run once (tests/conftest.py): marts folder, instance, outcome."""
+    return sample_history.marts, sample_history.instance, sample_history.outcome
 
 
 @pytest.fixture(scope="module")
@@ -231,8 +219,8 @@ def test_committee_report_of_the_sample_quarter(published):
     """Issue 3: the report for 2021-22 Q2 rendered by its Dagster asset from the published marts."""
     from pypdf import PdfReader
 
-    from pipeline.report.assets import committee_reports
-    from pipeline.resources import ScorecardPaths
+    from pipeline.defs.report import committee_reports
+    from pipeline.defs.resources import ScorecardPaths
 
     marts_dir, instance, _ = published
     result = dg.materialize(

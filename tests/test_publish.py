@@ -3,7 +3,8 @@
 import duckdb
 import pytest
 
-from pipeline.publish import MART_TABLES, clean_stale_staging, publish_marts
+from pipeline.core.settings import MART_TABLES
+from pipeline.publish.marts import clean_stale_staging, publish_marts
 
 
 def _warehouse(version: int) -> duckdb.DuckDBPyConnection:

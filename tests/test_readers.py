@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from pipeline.readers import ExtractError, find_extract, read_extract
-from pipeline.validate import validate_extract
+from pipeline.extracts.readers import ExtractError, find_extract, read_extract
+from pipeline.extracts.validate import validate_extract
 
 HEADER = "CHILD,SEX,DOB,ETHNIC\n"
 

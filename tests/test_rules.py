@@ -29,7 +29,7 @@ from sqlfixtures import (
     value,
 )
 
-from pipeline.models import (
+from pipeline.models.runner import (
     Model,
     ModelError,
     discover_models,
@@ -577,7 +577,9 @@ def test_a_model_with_ddl_or_an_unknown_table_is_refused(tmp_path: Path):
 def test_model_without_quarter_key_is_replaced_whole():
     con = duckdb.connect()
     prepare_connection(con)
-    model = Model("dim_thing", "marts", Path("dim_thing.sql"), "select 1 as n", frozenset())
+    model = Model(
+        "dim_thing", "marts", Path("dim_thing.sql"), "select 1 as n", frozenset(), "table"
+    )
     assert materialize_model(con, model, [Q2], "r", LOADED) == 1
     assert materialize_model(con, model, [Q2], "r", LOADED) == 1
     assert con.execute("select count(*) from dim_thing").fetchone() == (1,)

@@ -9,10 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.extracts import EXTRACTS
-from pipeline.load import context_from_connection, load_raw, record_faults
-from pipeline.readers import read_extract
-from pipeline.validate import Fault, QuarterBlocked, ValidationContext, validate_extract
+from pipeline.extracts.load import context_from_connection, load_raw, record_faults
+from pipeline.extracts.readers import read_extract
+from pipeline.extracts.registry import EXTRACTS
+from pipeline.extracts.validate import Fault, QuarterBlocked, ValidationContext, validate_extract
 from schemas._parse import column_kinds
 
 VALID: dict[str, dict[str, str | None]] = {

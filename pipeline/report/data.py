@@ -16,15 +16,15 @@ from typing import Any
 
 import duckdb
 
+from pipeline.core.periods import Quarter as QuarterKey
 from pipeline.report.errors import (
     CommitteeNotFoundError,
     MartsNotFoundError,
     QuarterNotFoundError,
 )
-from pipeline.report.periods import fallback_label, previous_key
 
 TREND_QUARTERS = 8
-MART_TABLES = ("dim_indicator", "dim_quarter", "fct_indicator_quarter", "mart_rag_summary")
+REPORT_TABLES = ("dim_indicator", "dim_quarter", "fct_indicator_quarter", "mart_rag_summary")
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def open_marts(marts_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if database.is_file():
         con = duckdb.connect(str(database), read_only=True)
     else:
-        sources = {table: _parquet_source(marts_dir, table) for table in MART_TABLES}
+        sources = {table: _parquet_source(marts_dir, table) for table in REPORT_TABLES}
         missing = [table for table, source in sources.items() if source is None]
         if missing:
             raise MartsNotFoundError(
@@ -185,7 +185,8 @@ def quarter_ref(quarters: dict[str, Quarter], key: str | None) -> Quarter:
         return Quarter(key="", label="not known", loaded=False)
     if key in quarters:
         return quarters[key]
-    return Quarter(key=key, label=fallback_label(key), loaded=False)
+    parsed = QuarterKey.try_parse(key)
+    return Quarter(key=key, label=parsed.label if parsed else key, loaded=False)
 
 
 def trend_quarters(quarters: dict[str, Quarter], quarter_key: str) -> list[Quarter]:
@@ -195,7 +196,8 @@ def trend_quarters(quarters: dict[str, Quarter], quarter_key: str) -> list[Quart
     while key and len(chain) < TREND_QUARTERS:
         current = quarter_ref(quarters, key)
         chain.append(current)
-        key = current.previous_quarter_key or previous_key(key)
+        parsed = QuarterKey.try_parse(key)
+        key = current.previous_quarter_key or (parsed.previous().key if parsed else None)
     return list(reversed(chain))
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from pipeline.core.periods import Quarter as QuarterKey
+from pipeline.core.periods import financial_year_label
 from pipeline.report.charts import council_name, describe_trend, trend_chart_svg
 from pipeline.report.data import CommitteeReport, IndicatorReport, Quarter
 from pipeline.report.formatting import (
@@ -23,7 +25,6 @@ from pipeline.report.formatting import (
     rag_badge,
     tolerance_words,
 )
-from pipeline.report.periods import financial_year_label, parse_key
 
 TEMPLATES = Path(__file__).parent / "templates"
 CORRECTIVE_ACTION_MISSING = "Corrective action not supplied"
@@ -75,11 +76,10 @@ def quarter_phrase(quarter: Quarter) -> str:
     """'Quarter 1, 2021/22', the covering report's way of naming a compared quarter."""
     if quarter.quarter_number and quarter.financial_year:
         return f"Quarter {quarter.quarter_number}, {financial_year_label(quarter.financial_year)}"
-    parsed = parse_key(quarter.key)
+    parsed = QuarterKey.try_parse(quarter.key)
     if parsed is None:
         return quarter.label
-    year, number = parsed
-    return f"Quarter {number}, {year}/{(year + 1) % 100:02d}"
+    return f"Quarter {parsed.number}, {parsed.year_label}"
 
 
 def _london(item: IndicatorReport) -> str:

@@ -2,7 +2,8 @@
 -- (spec/rules.md "The published value"): rounded half away from zero to the
 -- catalogue's DECIMALS in exact arithmetic (macro round_half_away). The catalogue
 -- decides where a value comes from (spec/extracts.md indicators.csv SOURCE): a
--- `computed` indicator from its int_indicator__* model, a `manual` one from the
+-- `computed` indicator from its model in intermediate/indicators/ (all of them
+-- unioned as int_indicator_computed, sql/models.yml), a `manual` one from the
 -- quarter's manual_returns row - 100 × NUMERATOR ÷ DENOMINATOR where both are given,
 -- else VALUE (spec/indicators.md EDU-NEET, EDU-PEX, EDU-SUS) - so a new manual
 -- indicator needs only a catalogue row. A denominator of 0 gives no value.
@@ -12,38 +13,7 @@ quarters as (select * from stg_calendar__quarters),
 
 manual_returns as (select * from stg_manual__manual_returns),
 
-csc_cic as (select * from int_indicator__csc_cic),
-
-csc_cicr as (select * from int_indicator__csc_cicr),
-
-csc_perm as (select * from int_indicator__csc_perm),
-
-csc_sw2 as (select * from int_indicator__csc_sw2),
-
-csc_ltps as (select * from int_indicator__csc_ltps),
-
-csc_fcr as (select * from int_indicator__csc_fcr),
-
-csc_icpc as (select * from int_indicator__csc_icpc),
-
-csc_cpp as (select * from int_indicator__csc_cpp),
-
-edu_gop as (select * from int_indicator__edu_gop),
-
-edu_gos as (select * from int_indicator__edu_gos),
-
-computed_inputs as (
-    select * from csc_cic
-    union all by name select * from csc_cicr
-    union all by name select * from csc_perm
-    union all by name select * from csc_sw2
-    union all by name select * from csc_ltps
-    union all by name select * from csc_fcr
-    union all by name select * from csc_icpc
-    union all by name select * from csc_cpp
-    union all by name select * from edu_gop
-    union all by name select * from edu_gos
-),
+computed_inputs as (select * from int_indicator_computed),
 
 manual_inputs as (
     select

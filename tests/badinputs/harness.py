@@ -1,4 +1,4 @@
-"""Running one case at the validation level, the way ``pipeline.ingest`` handles a file.
+"""Running one case at the validation level, the way ``pipeline.extracts.ingest`` handles a file.
 
 Upstream extracts the case's rules read (catalogue, header, s47) are validated and
 loaded into a scratch DuckDB first, so cross-file rules see what a run would show
@@ -16,11 +16,11 @@ import duckdb
 import pandas as pd
 
 from badinputs.cases import Case
-from pipeline.extracts import get_extract
-from pipeline.ingest import UPSTREAM, write_rejects_listing
-from pipeline.load import context_from_connection, load_raw, record_faults
-from pipeline.readers import ExtractError, find_extract, read_extract
-from pipeline.validate import ValidationResult, validate_extract
+from pipeline.extracts.ingest import UPSTREAM, write_rejects_listing
+from pipeline.extracts.load import context_from_connection, load_raw, record_faults
+from pipeline.extracts.readers import ExtractError, find_extract, read_extract
+from pipeline.extracts.registry import get_extract
+from pipeline.extracts.validate import ValidationResult, validate_extract
 
 # cp_plans and s47_enquiries check each other's IDs; in a run whichever ran first
 # is known to the other. The case that needs it loads s47_enquiries first.

@@ -1,0 +1,275 @@
+"""Running quarters through Dagster from the command line, with progress and plain errors.
+
+A contiguous set of quarters runs as one Dagster run over a partition range (a
+single-run backfill: one set-based SQL statement per model), which is what makes
+a full history load quick. The run executes in a worker thread while this thread
+follows the run's event log and prints one line per finished step.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipeline.core.periods import Quarter, QuarterKeyError, sort_keys
+from pipeline.core.settings import REFERENCE_FOLDER
+from pipeline.defs.ingest import NOTICES
+from pipeline.defs.partitions import QUARTERS, register_quarters
+from pipeline.extracts.discovery import scan_raw_folder
+from pipeline.extracts.ingest import PROBLEM_SEPARATOR
+
+_RANGE_START = "dagster/asset_partition_range_start"
+_RANGE_END = "dagster/asset_partition_range_end"
+# The console shows our own progress lines; Dagster's event log stays in the instance.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+@dataclass
+class RunOutcome:
+    ok: bool = True
+    run_ids: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def run_quarters(
+    raw_dir: Path,
+    marts_dir: Path,
+    requested: list[str] | None = None,
+    echo: Callable[[str], None] = print,
+    instance: dg.DagsterInstance | None = None,
+    warehouse: str | None = None,
+) -> RunOutcome:
+    """Validate, compute and publish `requested` quarters (default: all found), oldest first."""
+    outcome = RunOutcome()
+    keys = _quarters_to_run(raw_dir, requested, outcome)
+    if not keys:
+        outcome.ok = False
+        return outcome
+
+    from pipeline.definitions import build_definitions
+
+    # One "materialization planned" event per asset for a range run, instead of one per
+    # asset and quarter: a 16-quarter history otherwise writes ~800 extra events.
+    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
+    instance = instance or dg.DagsterInstance.get()
+    register_quarters(instance, keys)
+    defs = build_definitions(str(raw_dir), str(marts_dir), warehouse)
+    locked = _warehouse_in_use(defs.resources["warehouse"].database)
+    if locked:
+        outcome.errors.append(locked)
+        outcome.ok = False
+        return outcome
+    job = defs.resolve_job_def("scorecard_quarter")
+    for batch in _batches(keys, instance.get_dynamic_partitions(QUARTERS.name)):
+        label = batch[0] if len(batch) == 1 else f"{batch[0]} to {batch[-1]}"
+        echo(f"Running {label} ({len(batch)} quarter{'s' if len(batch) > 1 else ''})")
+        if not _execute(job, instance, batch, echo, outcome):
+            outcome.ok = False
+            break
+    if outcome.ok:
+        echo(f"Published marts to {marts_dir}")
+    return outcome
+
+
+def _warehouse_in_use(database: str) -> str | None:
+    """A message when another process holds the warehouse, instead of a long silent retry.
+
+    DuckDB allows one writer process; the Dagster resource would retry for minutes.
+    """
+    try:
+        duckdb.connect(database).close()
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        return (
+            f"The working warehouse {database} is in use by another process (another run, "
+            "or a tool that opened it for writing). Wait for that run to finish or close "
+            "the tool, then run again."
+        )
+    return None
+
+
+def _quarters_to_run(raw_dir: Path, requested: list[str] | None, outcome: RunOutcome) -> list[str]:
+    if not (raw_dir / REFERENCE_FOLDER).is_dir():
+        outcome.errors.append(
+            f"The raw folder {raw_dir} has no 'reference' folder, so there is no indicator "
+            "catalogue to work from. Check --raw-dir."
+        )
+        return []
+    found = scan_raw_folder(raw_dir)
+    for name in found.misnamed:
+        outcome.warnings.append(
+            f"Folder '{raw_dir / name}' was ignored: its name is not a quarter key such as "
+            "2021-22-Q2. Rename it if it holds a quarter's extracts."
+        )
+    if requested:
+        keys = []
+        for text in requested:
+            try:
+                key = Quarter.parse(text).key
+            except QuarterKeyError as error:
+                outcome.errors.append(str(error))
+                continue
+            if key in found.incomplete:
+                outcome.errors.append(_incomplete(raw_dir, key, found.incomplete[key]))
+            elif key not in found.complete:
+                outcome.errors.append(f"There is no folder {raw_dir / key} for quarter {key}.")
+            else:
+                keys.append(key)
+        return sort_keys(set(keys)) if not outcome.errors else []
+    for key, missing in found.incomplete.items():
+        outcome.warnings.append(_incomplete(raw_dir, key, missing) + " It was not run.")
+    if not found.complete:
+        outcome.errors.append(f"No complete quarter folder was found in {raw_dir}.")
+    return list(found.complete)
+
+
+def _incomplete(raw_dir: Path, key: str, missing: list[str]) -> str:
+    return (
+        f"Quarter folder {raw_dir / key} is missing the extract(s) "
+        f"{', '.join(missing)} (as .csv or .xlsx)."
+    )
+
+
+def _batches(keys: list[str], partition_order: list[str]) -> list[list[str]]:
+    """Split quarters into runs, each a contiguous range in the partition order."""
+    position = {key: i for i, key in enumerate(partition_order)}
+    batches: list[list[str]] = []
+    for key in sorted(keys, key=position.__getitem__):
+        if batches and position[key] == position[batches[-1][-1]] + 1:
+            batches[-1].append(key)
+        else:
+            batches.append([key])
+    return batches
+
+
+def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool:
+    tags = (
+        {"dagster/partition": batch[0]}
+        if len(batch) == 1
+        else {_RANGE_START: batch[0], _RANGE_END: batch[-1]}
+    )
+    run_id = str(uuid.uuid4())
+    outcome.run_ids.append(run_id)
+    result: dict = {}
+
+    def work() -> None:
+        try:
+            result["value"] = job.execute_in_process(
+                run_config=QUIET, instance=instance, run_id=run_id, tags=tags, raise_on_error=False
+            )
+        except Exception as error:  # noqa: BLE001 - reported as a paragraph below
+            result["error"] = error
+
+    follower = _EventFollower(echo)
+    # The run executes in this process on this instance, so its events reach the
+    # follower as they are stored: no polling of the event log (which cost seconds).
+    instance.add_event_listener(run_id, follower.on_event)
+    worker = threading.Thread(target=work, name=f"scorecard-run-{run_id[:8]}")
+    worker.start()
+    while worker.is_alive():
+        worker.join(timeout=0.2)
+        follower.flush()
+    follower.flush()
+    outcome.warnings.extend(follower.notices)
+    if "error" in result:
+        outcome.errors.append(f"The run could not start: {result['error']}")
+        return False
+    if not result["value"].success:
+        outcome.errors.extend(follower.failures or ["The run failed; see `scorecard ui`."])
+        return False
+    return True
+
+
+class _EventFollower:
+    """Prints one line per finished step and collects failure messages.
+
+    The run's thread hands each stored event to ``on_event``; the kinds shown
+    are queued and printed by the calling thread in ``flush``, so output stays
+    in event order and never interleaves with the run's own work.
+    """
+
+    KINDS = {
+        dg.DagsterEventType.ASSET_MATERIALIZATION,
+        dg.DagsterEventType.STEP_FAILURE,
+        dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+    }
+
+    def __init__(self, echo) -> None:
+        self.echo = echo
+        self.pending: queue.SimpleQueue = queue.SimpleQueue()
+        self.failures: list[str] = []
+        self.notices: list[str] = []
+        self.shown: set[str] = set()
+
+    def on_event(self, entry) -> None:
+        event = entry.dagster_event
+        if event is not None and event.event_type in self.KINDS:
+            self.pending.put(entry)
+
+    def flush(self) -> None:
+        while True:
+            try:
+                entry = self.pending.get_nowait()
+            except queue.Empty:
+                return
+            self._show(entry)
+
+    def _show(self, entry) -> None:
+        event = entry.dagster_event
+        if event is None:
+            return
+        kind = event.event_type_value
+        if kind == "ASSET_MATERIALIZATION":
+            self._materialized(event)
+        elif kind == "STEP_FAILURE":
+            self.echo(f"  FAILED {event.step_key}")
+            self.failures.extend(_failure_text(event).split(PROBLEM_SEPARATOR))
+        elif kind == "ASSET_CHECK_EVALUATION":
+            self._checked(event.event_specific_data)
+
+    def _materialized(self, event) -> None:
+        """One line per asset (a range run materialises each quarter), plus its notices."""
+        materialization = event.event_specific_data.materialization
+        name = materialization.asset_key.to_user_string()
+        if name not in self.shown:
+            self.shown.add(name)
+            self.echo(f"  ok     {name}")
+        notices = materialization.metadata.get(NOTICES)
+        for line in notices.value.splitlines() if notices else []:
+            if line not in self.notices:
+                self.notices.append(line)
+
+    def _checked(self, data) -> None:
+        description = data.description or ""
+        if data.passed:
+            self.echo(f"  ok     check {data.check_name}")
+        elif data.severity and data.severity.value == "WARN":
+            self.echo(f"  WARN   check {data.check_name}: {description}")
+        else:
+            self.echo(f"  FAILED check {data.check_name}: {description}")
+            self.failures.append(f"Check {data.check_name} failed: {description}")
+
+
+def _failure_text(event) -> str:
+    data = event.event_specific_data
+    user = getattr(data, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description
+    error = getattr(data, "error", None)
+    if error is None:
+        return f"Step {event.step_key} failed."
+    message = error.message.strip()
+    while error.cause is not None and "dagster" in message.lower():
+        error = error.cause
+        message = error.message.strip()
+    return f"Step {event.step_key} failed: {message}"

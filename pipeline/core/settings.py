@@ -1,0 +1,46 @@
+"""Where the pipeline reads and writes, and the names every layer agrees on.
+
+Each constant has this one home. The paths have the repository's defaults and
+can be changed per deployment through the environment (`SCORECARD_RAW_DIR`,
+`SCORECARD_MARTS_DIR`, `SCORECARD_WAREHOUSE`) or the command's options, so
+`dagster dev`, the service and the `scorecard` command agree without any
+configuration file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SQL_DIR = REPO_ROOT / "sql"
+
+DEFAULT_RAW_DIR = "data/raw"
+DEFAULT_MARTS_DIR = "data/marts"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+
+# spec/extracts.md: reference files sit in this folder of the raw drop, quarters beside it.
+REFERENCE_FOLDER = "reference"
+
+DATABASE_NAME = "scorecard.duckdb"
+
+# The published contract (spec/marts.md), in the order a reader meets them.
+MART_TABLES = (
+    "dim_indicator",
+    "dim_quarter",
+    "fct_indicator_quarter",
+    "mart_rag_summary",
+    "audit_rejected_rows",
+)
+
+
+def default_warehouse(marts_dir: str | Path) -> str:
+    """The working warehouse: `$SCORECARD_WAREHOUSE`, else `work/` beside the marts folder.
+
+    `data/marts` gives the usual `data/work/warehouse.duckdb`; another marts folder
+    gets its own, so loading another council's drop cannot mix with the sample.
+    """
+    configured = os.environ.get("SCORECARD_WAREHOUSE")
+    if configured:
+        return configured
+    return str(Path(marts_dir).resolve().parent / "work" / "warehouse.duckdb")

@@ -1,0 +1,224 @@
+"""Loading validated extracts and their faults into the DuckDB warehouse.
+
+Raw tables follow docs/architecture.md exactly. A quarter's rows are replaced
+as a whole (delete-then-insert in one transaction) so that re-running a quarter
+never duplicates rows and a failure leaves the previous load in place.
+Measures go to DECIMAL(18,6) through their text, never through a float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+import duckdb
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from pipeline.extracts.registry import BY_NAME, Extract, get_extract
+from pipeline.extracts.validate import FAULT_FIELDS, Fault, ValidationContext
+from schemas._parse import column_kinds
+
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "decimal": "DECIMAL(18,6)",
+    "boolean": "BOOLEAN",
+}
+AUDIT_TABLE = "audit_rejects"
+AUDIT_COLUMNS = {
+    "quarter_key": "VARCHAR",
+    "extract": "VARCHAR",
+    "row_number": "INTEGER",
+    "column_name": "VARCHAR",
+    "value": "VARCHAR",
+    "rule": "VARCHAR",
+    "severity": "VARCHAR",
+    "is_personal": "BOOLEAN",
+    "run_id": "VARCHAR",
+}
+INCOMING = "_incoming_rows"
+# (table, column) → (quarter key, row count, hash sum) and the distinct IDs then read.
+_ID_SETS: dict[tuple[str, str], tuple[tuple, frozenset[str]]] = {}
+
+
+def raw_columns(extract: Extract | str) -> dict[str, str]:
+    """Column name → DuckDB type of ``raw_<extract>``, in table order."""
+    spec = get_extract(extract)
+    columns = {"quarter_key": "VARCHAR", "row_number": "INTEGER"}
+    if spec.kind == "reference":
+        columns = {}
+    kinds = column_kinds(spec.schema)
+    return columns | {name: SQL_TYPES[kinds[name]] for name in spec.loaded_columns}
+
+
+def create_raw_table(con: duckdb.DuckDBPyConnection, extract: Extract | str) -> None:
+    """Create ``raw_<extract>`` with the architecture's types if it does not exist."""
+    spec = get_extract(extract)
+    _create(con, spec.table, raw_columns(spec))
+
+
+def load_raw(
+    con: duckdb.DuckDBPyConnection,
+    extract: Extract | str,
+    quarter_key: str | None,
+    valid_rows: pd.DataFrame,
+) -> int:
+    """Replace ``quarter_key``'s rows (or a reference table whole); return rows loaded."""
+    spec = get_extract(extract)
+    create_raw_table(con, spec)
+    columns = raw_columns(spec)
+    incoming = _incoming(spec, quarter_key, valid_rows)
+    selects = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in columns.items())
+    names = ", ".join(f'"{name}"' for name in columns)
+    if spec.kind == "reference":
+        delete, params = f"DELETE FROM {spec.table}", []
+    else:
+        delete, params = f"DELETE FROM {spec.table} WHERE quarter_key = ?", [quarter_key]
+    insert = f"INSERT INTO {spec.table} ({names}) SELECT {selects} FROM {INCOMING}"
+    _in_transaction(con, incoming, [(delete, params), (insert, [])])
+    return len(incoming)
+
+
+def record_faults(
+    con: duckdb.DuckDBPyConnection,
+    faults: Iterable[Fault] | pd.DataFrame,
+    quarter_key: str | None,
+    extract: Extract | str,
+    run_id: str,
+) -> int:
+    """Replace the rejects of ``extract`` for ``quarter_key`` (NULL for reference files)."""
+    spec = get_extract(extract)
+    key = None if spec.kind == "reference" else quarter_key
+    _create(con, AUDIT_TABLE, AUDIT_COLUMNS)
+    rows = _fault_frame(faults).assign(quarter_key=key, extract=spec.name, run_id=run_id)
+    rows = rows[list(AUDIT_COLUMNS)]
+    delete = f"DELETE FROM {AUDIT_TABLE} WHERE extract = ? AND quarter_key IS NOT DISTINCT FROM ?"
+    selects = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in AUDIT_COLUMNS.items())
+    insert = f"INSERT INTO {AUDIT_TABLE} SELECT {selects} FROM {INCOMING}"
+    if len(rows):
+        _in_transaction(con, rows, [(delete, [spec.name, key]), (insert, [])])
+    else:  # nothing to insert: the delete alone is one atomic statement
+        con.execute(delete, [spec.name, key])
+    return len(rows)
+
+
+def context_from_connection(
+    con: duckdb.DuckDBPyConnection, quarter_key: str | None = None
+) -> ValidationContext:
+    """The cross-file context from tables already loaded: catalogue and quarter IDs."""
+    context = ValidationContext()
+    tables = _tables(con)
+    if "raw_indicators" in tables:
+        catalogue = con.execute('SELECT "CODE", "UNIT", "DECIMALS" FROM raw_indicators').df()
+        context = context.with_indicators(catalogue)
+    for name, column in (
+        ("header", "CHILD"),
+        ("s47_enquiries", "LAchildID"),
+        ("cp_plans", "LAchildID"),
+    ):
+        table = BY_NAME[name].table
+        if quarter_key and table in tables:
+            load = partial(_quarter_ids, con, table, column, quarter_key)
+            context = context.with_ids_from(name, column, load)
+    return context
+
+
+def _quarter_ids(
+    con: duckdb.DuckDBPyConnection, table: str, column: str, quarter_key: str
+) -> frozenset[str]:
+    """The distinct ``column`` values of the quarter's rows of ``table``.
+
+    Every file of a quarter is validated with these sets, so the last set read
+    of each table is kept and reused while the column's values are unchanged:
+    their count and hash sum (one scan in DuckDB) are compared first.
+    """
+    where = f"FROM {table} WHERE quarter_key = ?"
+    stamp = con.execute(f'SELECT count(*), sum(hash("{column}")) {where}', [quarter_key])
+    stamp = (quarter_key, *stamp.fetchone())
+    cached = _ID_SETS.get((table, column))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    found = con.execute(f'SELECT DISTINCT "{column}" {where}', [quarter_key]).fetchnumpy()
+    values = pd.Series(_with_nones(found[column]), dtype="object")
+    ids = ValidationContext().with_ids(table, column, values).ids(table, column)
+    _ID_SETS[(table, column)] = (stamp, ids)
+    return ids
+
+
+def _incoming(spec: Extract, quarter_key: str | None, valid_rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows as DuckDB should scan them: measures as text, row numbers as a column."""
+    kinds = column_kinds(spec.schema)
+    rows = len(valid_rows)
+    data = {}
+    if spec.kind == "quarter":
+        data["quarter_key"] = np.full(rows, quarter_key, dtype=object)
+        data["row_number"] = np.asarray(valid_rows.index, dtype="int64")
+    for name in spec.loaded_columns:
+        column = valid_rows[name]
+        if kinds[name] in ("decimal", "text") and not _all_text(column):
+            column = column.astype("object").map(lambda v: None if v is None else str(v))
+        data[name] = column.array
+    # copy=False: DuckDB scans the columns as they are, without pandas copying them
+    # into one block first.
+    return pd.DataFrame(data, index=pd.RangeIndex(rows), copy=False)
+
+
+def _all_text(column: pd.Series) -> bool:
+    """True when every cell is already ``str`` or None (so ``str(v)`` would change none)."""
+    if column.dtype != object:
+        return False
+    cells = column.to_numpy()
+    if infer_dtype(cells, skipna=False) in ("string", "empty"):
+        return True
+    blank = pd.isna(cells)
+    return infer_dtype(cells, skipna=True) == "string" and all(c is None for c in cells[blank])
+
+
+def _with_nones(cells: np.ndarray) -> np.ndarray:
+    """A fetched column as an object array, NULL as None."""
+    if isinstance(cells, np.ma.MaskedArray):
+        values = cells.data.astype(object)
+        values[np.ma.getmaskarray(cells)] = None
+        return values
+    return cells.astype(object)
+
+
+def _fault_frame(faults: Iterable[Fault] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(faults, pd.DataFrame):
+        return faults[FAULT_FIELDS].copy()
+    records = [{name: getattr(fault, name) for name in FAULT_FIELDS} for fault in faults]
+    return pd.DataFrame(records, columns=FAULT_FIELDS)
+
+
+def _create(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> None:
+    body = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the tables (one query: each costs a millisecond or more)."""
+    return {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+def _in_transaction(
+    con: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    statements: list[tuple[str, list]],
+) -> None:
+    """Run ``statements`` against ``frame`` (as ``_incoming_rows``) all-or-nothing."""
+    con.register(INCOMING, frame)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for sql, params in statements:
+                con.execute(sql, params)
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    finally:
+        con.unregister(INCOMING)

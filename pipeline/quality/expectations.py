@@ -1,0 +1,454 @@
+"""Great Expectations on the marts: a blocking check after each build, and Data Docs.
+
+Three frames are read from the warehouse for the run's quarters and validated, each by
+its own suite: the fact table, the RAG summary, and a reconciliation of the summary
+with the fact table. Rules that span columns or tables (spec/rules.md) are computed in
+SQL as derived columns (`rag_consistent`, `mismatch`, ...) so GX only has to expect
+them true or false, and the arithmetic stays exact DECIMAL in DuckDB.
+
+GX runs in an ephemeral context: suites, results and checkpoints live in memory, so no
+GX project files exist anywhere, and nothing can go stale between runs. Its only
+output is a filesystem Data Docs site, built in a temporary folder beside
+`data_docs_dir` and then swapped in, so a reader never sees half a site. The site shows
+the latest validation; the history is the asset check's history in Dagster.
+
+`great_expectations` takes seconds to import, so it is imported inside `validate_marts`
+only: loading the Dagster definitions must stay fast.
+"""
+
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SITE_NAME = "marts"
+RAG_STATUSES = ["Green", "Amber", "Red"]
+DOT_VALUES = ["better", "worse", "same", "up", "down"]
+TOLERANCE_TYPES = ["points", "percent", "level"]
+# DuckDB hands DECIMAL(18,6) to pandas as float64 and INTEGER as int32 (Int32 with nulls):
+# the type expectations catch a measure or count published as text.
+NUMBER_TYPES = ["float64", "Float64"]
+COUNT_TYPES = ["int32", "Int32", "int64", "Int64"]
+FLAG_TYPES = ["bool", "boolean"]
+
+# The fact rows of the run's quarters, with the rules of spec/rules.md recomputed beside
+# them from the stored value, target and amber threshold ("so a reader can check the
+# status by hand"). No RAG without a target and a value, nor for polarity none; a
+# non-Green status needs the threshold it was judged against.
+_FACT_FRAME = """
+with facts as (
+    select * from fct_indicator_quarter where quarter_key in (select unnest($keys))
+),
+judged as (
+    select
+        facts.*,
+        case
+            when facts.target is null or facts.value is null
+                or i.polarity is null or i.polarity not in ('higher', 'lower') then null
+            when (i.polarity = 'higher' and facts.value >= facts.target)
+                or (i.polarity = 'lower' and facts.value <= facts.target) then 'Green'
+            when facts.amber_threshold is null then null
+            when (i.polarity = 'higher' and facts.value >= facts.amber_threshold)
+                or (i.polarity = 'lower' and facts.value <= facts.amber_threshold) then 'Amber'
+            else 'Red'
+        end as expected_rag_status,
+    from facts
+    left join dim_indicator as i on i.code = facts.indicator_code
+)
+select
+    *,
+    value is not null as has_value,
+    rag_status is not distinct from expected_rag_status as rag_consistent,
+from judged
+order by quarter_key, indicator_code
+"""
+
+_SUMMARY_FRAME = """
+select
+    *,
+    green + amber + red as rag_total,
+    len(red_indicators) as red_listed,
+from mart_rag_summary
+where quarter_key in (select unnest($keys))
+order by quarter_key, committee
+"""
+
+# spec/rules.md "The summary": selected = the committee's catalogue indicators; the other
+# counts from the fact table; percentages of "with RAG" rounded half up, none when 0.
+_RECONCILIATION_FRAME = """
+with summary as (
+    select * from mart_rag_summary where quarter_key in (select unnest($keys))
+),
+catalogue as (
+    select committee, count(*) as indicators_selected from dim_indicator group by committee
+),
+fact_counts as (
+    select
+        f.quarter_key,
+        i.committee,
+        count(*) filter (where f.value is not null) as indicators_available,
+        count(f.rag_status) as indicators_with_rag,
+        count(*) filter (where f.rag_status = 'Green') as green,
+        count(*) filter (where f.rag_status = 'Amber') as amber,
+        count(*) filter (where f.rag_status = 'Red') as red,
+    from fct_indicator_quarter as f
+    join dim_indicator as i on i.code = f.indicator_code
+    where f.quarter_key in (select unnest($keys))
+    group by all
+),
+recount as (
+    select
+        fact_counts.*,
+        catalogue.indicators_selected,
+        {pct_columns},
+    from fact_counts
+    join catalogue using (committee)
+),
+compared as (
+    select
+        coalesce(s.quarter_key, r.quarter_key) as quarter_key,
+        coalesce(s.committee, r.committee) as committee,
+        s.quarter_key is not null as in_summary,
+        r.quarter_key is not null as in_fact_table,
+        concat_ws(', ', {differences}) as mismatched,
+    from summary as s
+    full join recount as r on s.quarter_key = r.quarter_key and s.committee = r.committee
+)
+select *, not (in_summary and in_fact_table and mismatched = '') as mismatch,
+from compared
+order by quarter_key, committee
+"""
+_COUNTS = [
+    "indicators_selected",
+    "indicators_available",
+    "indicators_with_rag",
+    "green",
+    "amber",
+    "red",
+]
+_PCTS = ["green_pct", "amber_pct", "red_pct"]
+
+
+def _reconciliation_sql() -> str:
+    # Whole-number percentage rounded half up, in integers: (200·n + d) // (2·d).
+    pct_columns = ",\n        ".join(
+        f"case when indicators_with_rag > 0 then (200 * {c} + indicators_with_rag)"
+        f" // (2 * indicators_with_rag) end as {c}_pct"
+        for c in ("green", "amber", "red")
+    )
+    differences = ", ".join(
+        f"case when s.{c} is distinct from r.{c} then '{c}' end" for c in _COUNTS + _PCTS
+    )
+    return _RECONCILIATION_FRAME.format(pct_columns=pct_columns, differences=differences)
+
+
+FACT_COLUMNS = [
+    "quarter_key", "indicator_code", "numerator", "denominator", "value", "is_available",
+    "target", "tolerance_type", "tolerance", "amber_threshold", "rag_status",
+    "previous_quarter_key", "previous_quarter_value", "dot_short_term",
+    "year_ago_quarter_key", "year_ago_value", "dot_long_term", "london_average",
+    "london_average_period", "commentary", "corrective_action", "source_rows", "run_id",
+    "loaded_at",
+]  # fmt: skip
+FACT_MEASURES = [
+    "numerator", "denominator", "value", "target", "tolerance", "amber_threshold",
+    "previous_quarter_value", "year_ago_value", "london_average",
+]  # fmt: skip
+SUMMARY_COLUMNS = [
+    "quarter_key", "committee", *_COUNTS, *_PCTS, "red_indicators", "summary_text",
+]  # fmt: skip
+
+# An expectation as data: (GX class name, its arguments, what it means to a reader).
+Spec = tuple[str, dict[str, Any], str]
+
+
+def _fact_suite() -> list[Spec]:
+    return [
+        ("ExpectTableColumnsToMatchSet",
+         {"column_set": [*FACT_COLUMNS, "expected_rag_status", "has_value", "rag_consistent"],
+          "exact_match": True},
+         "The fact table has exactly the published columns (spec/marts.md)."),
+        ("ExpectTableRowCountToBeBetween", {"min_value": 1},
+         "The fact table has rows for the quarters checked."),
+        ("ExpectCompoundColumnsToBeUnique", {"column_list": ["quarter_key", "indicator_code"]},
+         "One row per quarter and indicator."),
+        ("ExpectColumnValuesToNotBeNull", {"column": "quarter_key"}, "Every row has a quarter."),
+        ("ExpectColumnValuesToNotBeNull", {"column": "indicator_code"},
+         "Every row has an indicator code."),
+        *[("ExpectColumnValuesToBeInTypeList", {"column": c, "type_list": NUMBER_TYPES},
+           f"{c} is a number.") for c in FACT_MEASURES],
+        ("ExpectColumnValuesToBeInTypeList", {"column": "source_rows", "type_list": COUNT_TYPES},
+         "source_rows is a whole number."),
+        ("ExpectColumnValuesToBeBetween", {"column": "source_rows", "min_value": 0},
+         "source_rows is not negative."),
+        ("ExpectColumnValuesToBeInTypeList", {"column": "is_available", "type_list": FLAG_TYPES},
+         "is_available is true or false."),
+        ("ExpectColumnValuesToNotBeNull", {"column": "is_available"},
+         "is_available is never blank."),
+        ("ExpectColumnPairValuesToBeEqual", {"column_A": "is_available", "column_B": "has_value"},
+         "is_available is true exactly when there is a value."),
+        ("ExpectColumnValuesToBeInSet", {"column": "rag_status", "value_set": RAG_STATUSES},
+         "rag_status is Green, Amber, Red or blank."),
+        ("ExpectColumnValuesToBeInSet", {"column": "tolerance_type", "value_set": TOLERANCE_TYPES},
+         "tolerance_type is points, percent, level or blank."),
+        ("ExpectColumnValuesToBeInSet", {"column": "dot_short_term", "value_set": DOT_VALUES},
+         "Short-term direction of travel is better/worse/same/up/down or blank."),
+        ("ExpectColumnValuesToBeInSet", {"column": "dot_long_term", "value_set": DOT_VALUES},
+         "Long-term direction of travel is better/worse/same/up/down or blank."),
+        ("ExpectColumnValuesToBeInSet", {"column": "rag_consistent", "value_set": [True]},
+         "RAG status follows value, target and amber threshold by polarity (spec/rules.md)."),
+    ]  # fmt: skip
+
+
+def _summary_suite() -> list[Spec]:
+    return [
+        ("ExpectTableColumnsToMatchSet",
+         {"column_set": [*SUMMARY_COLUMNS, "rag_total", "red_listed"], "exact_match": True},
+         "The summary has exactly the published columns (spec/marts.md)."),
+        ("ExpectTableRowCountToBeBetween", {"min_value": 1},
+         "The summary has rows for the quarters checked."),
+        ("ExpectCompoundColumnsToBeUnique", {"column_list": ["quarter_key", "committee"]},
+         "One row per quarter and committee."),
+        ("ExpectColumnValuesToNotBeNull", {"column": "quarter_key"}, "Every row has a quarter."),
+        ("ExpectColumnValuesToNotBeNull", {"column": "committee"}, "Every row has a committee."),
+        *[("ExpectColumnValuesToBeInTypeList", {"column": c, "type_list": COUNT_TYPES},
+           f"{c} is a whole number.") for c in _COUNTS + _PCTS],
+        *[("ExpectColumnValuesToNotBeNull", {"column": c}, f"{c} is never blank.")
+          for c in _COUNTS],
+        *[("ExpectColumnValuesToBeBetween", {"column": c, "min_value": 0},
+           f"{c} is not negative.") for c in _COUNTS],
+        *[("ExpectColumnValuesToBeBetween", {"column": c, "min_value": 0, "max_value": 100},
+           f"{c} is a percentage between 0 and 100.") for c in _PCTS],
+        ("ExpectColumnPairValuesToBeEqual",
+         {"column_A": "rag_total", "column_B": "indicators_with_rag"},
+         "Green + Amber + Red = indicators with a RAG status."),
+        ("ExpectColumnPairValuesAToBeGreaterThanB",
+         {"column_A": "indicators_available", "column_B": "indicators_with_rag",
+          "or_equal": True},
+         "Indicators with a RAG status are no more than those available."),
+        ("ExpectColumnPairValuesAToBeGreaterThanB",
+         {"column_A": "indicators_selected", "column_B": "indicators_available",
+          "or_equal": True},
+         "Indicators available are no more than those selected."),
+        ("ExpectColumnPairValuesToBeEqual", {"column_A": "red_listed", "column_B": "red"},
+         "Every Red indicator is named in red_indicators, and no other."),
+    ]  # fmt: skip
+
+
+def _reconciliation_suite() -> list[Spec]:
+    return [
+        (
+            "ExpectColumnValuesToBeInSet",
+            {"column": "mismatch", "value_set": [False]},
+            "The summary's counts and percentages equal those recomputed from the fact table "
+            "and dim_indicator, for every quarter and committee in either.",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    name: str
+    sql: str
+    suite: list[Spec]
+    keys: list[str]  # name a failing row in a failure message
+    # a derived flag -> the columns that explain it, shown instead of the flag
+    explained_by: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def index_columns(self) -> list[str]:
+        return self.keys + [c for cs in self.explained_by.values() for c in cs]
+
+
+BATCHES = [
+    _Batch(
+        "fct_indicator_quarter",
+        _FACT_FRAME,
+        _fact_suite(),
+        ["quarter_key", "indicator_code"],
+        {"rag_consistent": ["rag_status", "expected_rag_status"]},
+    ),
+    _Batch("mart_rag_summary", _SUMMARY_FRAME, _summary_suite(), ["quarter_key", "committee"]),
+    _Batch(
+        "mart_rag_summary_reconciliation",
+        _reconciliation_sql(),
+        _reconciliation_suite(),
+        ["quarter_key", "committee"],
+        {"mismatch": ["in_summary", "in_fact_table", "mismatched"]},
+    ),
+]
+
+
+@dataclass(frozen=True)
+class MartsValidation:
+    """The outcome of `validate_marts`: failures read as sentences, and where the docs are."""
+
+    success: bool
+    statistics: dict[str, int | float]
+    failures: list[str] = field(default_factory=list)
+    data_docs_index: Path | None = None
+
+
+def validate_marts(
+    con: duckdb.DuckDBPyConnection, quarter_keys: list[str], data_docs_dir: Path
+) -> MartsValidation:
+    """Validate the marts of `quarter_keys` on `con`; write Data Docs to `data_docs_dir`."""
+    keys = {"keys": list(quarter_keys)}
+    frames = {batch.name: con.execute(batch.sql, keys).df() for batch in BATCHES}
+    data_docs_dir = Path(data_docs_dir).resolve()  # GX wants an absolute site path
+    data_docs_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(data_docs_dir)
+    building = data_docs_dir.with_name(f".{data_docs_dir.name}-building-{uuid.uuid4().hex}")
+    try:
+        results = _run_suites(frames, building)
+        _swap_in(building, data_docs_dir)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return _summarise(results, data_docs_dir / "index.html")
+
+
+def _run_suites(frames: dict[str, Any], site_dir: Path) -> list[Any]:
+    """Run each batch's suite through a checkpoint that writes Data Docs to `site_dir`."""
+    import great_expectations as gx  # seconds to import: only when validating
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral", project_config=_context_config(site_dir))
+    source = context.data_sources.add_pandas("marts")
+    run_id = RunIdentifier(run_name="marts")
+    results = []
+    for batch in BATCHES:
+        suite = context.suites.add(
+            gx.ExpectationSuite(
+                name=batch.name,
+                expectations=[
+                    getattr(gx.expectations, kind)(**kwargs, description=meaning)
+                    for kind, kwargs, meaning in batch.suite
+                ],
+            )
+        )
+        data = source.add_dataframe_asset(batch.name).add_batch_definition_whole_dataframe("all")
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=batch.name, data=data, suite=suite)
+        )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=batch.name,
+                validation_definitions=[validation],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[SITE_NAME])],
+                result_format={
+                    "result_format": "SUMMARY",
+                    "unexpected_index_column_names": batch.index_columns,
+                },
+            )
+        )
+        outcome = checkpoint.run(batch_parameters={"dataframe": frames[batch.name]}, run_id=run_id)
+        results.extend(outcome.run_results.values())
+    return results
+
+
+def _context_config(site_dir: Path) -> Any:
+    """In-memory stores, one filesystem Data Docs site, no analytics, no progress bars."""
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    return DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+        data_docs_sites={
+            SITE_NAME: {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(site_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+    )
+
+
+def _summarise(results: list[Any], index: Path) -> MartsValidation:
+    batches = {batch.name: batch for batch in BATCHES}
+    failures = [
+        f"{result.suite_name}: {_describe(outcome, batches[result.suite_name])}"
+        for result in results
+        for outcome in result.results
+        if not outcome.success
+    ]
+    evaluated = sum(len(result.results) for result in results)
+    passed = evaluated - len(failures)
+    statistics = {
+        "evaluated_expectations": evaluated,
+        "successful_expectations": passed,
+        "unsuccessful_expectations": len(failures),
+        "success_percent": round(100 * passed / evaluated, 1) if evaluated else 100.0,
+    }
+    return MartsValidation(not failures, statistics, failures, index)
+
+
+def _describe(outcome: Any, batch: _Batch, limit: int = 5) -> str:
+    """One failed expectation as a sentence: what should hold, and which rows break it."""
+    config = outcome.expectation_config
+    args = config.kwargs
+    columns = args.get("column_list") or [
+        args[k] for k in ("column", "column_A", "column_B") if k in args
+    ]
+    text = f"{config.description} [{config.type}{' on ' if columns else ''}{', '.join(columns)}]"
+    if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+        return f"{text} could not be evaluated: {outcome.exception_info['exception_message']}"
+    result = outcome.result or {}
+    if "unexpected_count" not in result:
+        return f"{text}: observed {result.get('observed_value')!r}"
+    shown = [c for column in columns for c in batch.explained_by.get(column, [column])]
+    rows = [
+        _row(row, batch.keys, shown) for row in result.get("partial_unexpected_index_list") or []
+    ]
+    examples = f", e.g. {'; '.join(rows[:limit])}" if rows else ""
+    return f"{text}: {result['unexpected_count']} of {result['element_count']} rows{examples}"
+
+
+def _row(row: dict[str, Any], keys: list[str], shown: list[str]) -> str:
+    """A failing row as its key and the values that explain it: `2021-22-Q2 CSC-SW2 (x=1)`."""
+    where = " ".join(str(row.get(k)) for k in keys)
+    values = ", ".join(f"{c}={row[c]}" for c in shown if c in row and c not in keys)
+    return f"{where} ({values})" if values else where
+
+
+def _swap_in(building: Path, target: Path) -> None:
+    """Put the new site in place by renames: a reader sees a whole old or new site.
+
+    A folder cannot be renamed over a non-empty one, so the old site is renamed aside
+    first; between the two renames (microseconds) there is no site, never half of one.
+    """
+    retired = target.with_name(f".{target.name}-old-{uuid.uuid4().hex}")
+    for _ in range(3):  # another run may swap its site in between our two renames
+        if target.exists():
+            os.rename(target, retired)
+        try:
+            os.rename(building, target)
+            break
+        except OSError:
+            shutil.rmtree(retired, ignore_errors=True)
+    else:
+        raise OSError(f"could not put the Data Docs site in place at {target}")
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _clean_leftovers(target: Path, max_age_seconds: float = 3600) -> None:
+    """Remove old sites renamed aside, and half-built ones of runs killed long ago."""
+    now = time.time()
+    for leftover in target.parent.glob(f".{target.name}-*"):
+        stale = leftover.name.startswith(f".{target.name}-old-")
+        if stale or now - leftover.stat().st_mtime > max_age_seconds:
+            shutil.rmtree(leftover, ignore_errors=True)
