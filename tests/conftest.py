@@ -39,7 +39,12 @@ def sample_history(tmp_path_factory) -> Iterator[SampleRun]:
     """Every sample quarter run once, as `scorecard run` does; read it, never change it."""
     base = tmp_path_factory.mktemp("sample_history")
     marts, warehouse = base / "marts", base / "work" / "warehouse.duckdb"
-    with dg.instance_for_test() as instance:
+    # Not entered as a context manager: entering sets Dagster's current-instance context
+    # variable, which the module-scoped instances of other test files would then unwind
+    # out of order (and later loads would find a disposed instance there).
+    (base / "dagster").mkdir()
+    instance = dg.DagsterInstance.local_temp(str(base / "dagster"))
+    try:
         outcome = run_quarters(
             raw_dir=SAMPLE,
             marts_dir=marts,
@@ -49,6 +54,8 @@ def sample_history(tmp_path_factory) -> Iterator[SampleRun]:
         )
         assert outcome.ok, outcome.errors
         yield SampleRun(base, SAMPLE, marts, warehouse, instance, outcome)
+    finally:
+        instance.dispose()
 
 
 def copy_of_run(run: SampleRun, folder: Path) -> SampleRun:
@@ -63,3 +70,18 @@ def copy_of_run(run: SampleRun, folder: Path) -> SampleRun:
         marts=folder / "marts",
         warehouse=folder / "work" / run.warehouse.name,
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_instance_left_current():
+    """Each test starts with no Dagster instance left 'current' by an earlier one.
+
+    Dagster keeps the current instance's definitions-state storage in a context
+    variable; a test that leaves it pointing at a disposed temporary instance
+    makes the next definitions load in the same process fail ("undefined
+    DagsterInstance weakref"), which a real `scorecard` process never meets.
+    """
+    from dagster._core.storage.defs_state.base import _current_storage
+
+    _current_storage.set(None)
+    yield
