@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -23,6 +24,15 @@ DAGSTER_YAML = """\
 concurrency:
   runs:
     max_concurrent_runs: 1
+# A run whose process died (killed, machine off) is marked failed by the UI's
+# daemon, so it does not hold the queue (docs/deploy.md, "A run that dies").
+run_launcher:
+  module: pipeline.service.run_launcher
+  class: MonitoredRunLauncher
+run_monitoring:
+  enabled: true
+  poll_interval_seconds: 30
+  max_resume_run_attempts: 0
 telemetry:
   enabled: false
 """
@@ -91,9 +101,19 @@ def ensure_dagster_home() -> Path:
     return home
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both interrupt, also in the background (`&` ignores SIGINT).
+
+    The run then marks itself failed before the command exits (pipeline/cli/run.py).
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 def _run(args: argparse.Namespace) -> int:
     from pipeline.cli.run import run_quarters  # Dagster is slow to import; only when needed
 
+    _stop_on_signals()
     ensure_dagster_home()
     outcome = run_quarters(
         raw_dir=Path(args.raw_dir),
@@ -135,6 +155,11 @@ def _ui(args: argparse.Namespace) -> int:
     # Python, whether or not the venv is active; it reads the project from pyproject.toml.
     dg = Path(sys.executable).with_name("dg")
     command = str(dg) if dg.exists() else "dg"
+    # A shell starting `scorecard ui &` sets SIGINT to ignored, which exec passes on,
+    # and Dagster maps SIGTERM to SIGINT's handler: both were ignored. With the
+    # defaults restored, `dg dev` stops cleanly (with its web server and daemon) on either.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.execvp(command, [command, "dev", "--port", args.port])
     return 0  # pragma: no cover - exec does not return
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -21,10 +22,12 @@ import duckdb
 
 from pipeline.core.periods import Quarter, QuarterKeyError, sort_keys
 from pipeline.core.settings import REFERENCE_FOLDER
+from pipeline.core.warehouse_lock import WAREHOUSE_TAG, WarehouseBusy, warehouse_lock
 from pipeline.defs.ingest import NOTICES
 from pipeline.defs.partitions import QUARTERS, register_quarters
 from pipeline.extracts.discovery import scan_raw_folder
 from pipeline.extracts.ingest import PROBLEM_SEPARATOR
+from pipeline.service.run_launcher import HOST_TAG, PID_TAG
 
 _RANGE_START = "dagster/asset_partition_range_start"
 _RANGE_END = "dagster/asset_partition_range_end"
@@ -63,21 +66,32 @@ def run_quarters(
     instance = instance or dg.DagsterInstance.get()
     register_quarters(instance, keys)
     defs = build_definitions(str(raw_dir), str(marts_dir), warehouse)
-    locked = _warehouse_in_use(defs.resources["warehouse"].database)
+    database = defs.resources["warehouse"].database
+    try:
+        # Held for every batch: a second command on this warehouse refuses at once.
+        with warehouse_lock(database):
+            _run_batches(defs, instance, keys, database, echo, outcome)
+    except WarehouseBusy as busy:
+        outcome.errors.append(str(busy))
+        outcome.ok = False
+    if outcome.ok:
+        echo(f"Published marts to {marts_dir}")
+    return outcome
+
+
+def _run_batches(defs, instance, keys: list[str], database: str, echo, outcome) -> None:
+    locked = _warehouse_in_use(database)
     if locked:
         outcome.errors.append(locked)
         outcome.ok = False
-        return outcome
+        return
     job = defs.resolve_job_def("scorecard_quarter")
     for batch in _batches(keys, instance.get_dynamic_partitions(QUARTERS.name)):
         label = batch[0] if len(batch) == 1 else f"{batch[0]} to {batch[-1]}"
         echo(f"Running {label} ({len(batch)} quarter{'s' if len(batch) > 1 else ''})")
-        if not _execute(job, instance, batch, echo, outcome):
+        if not _execute(job, instance, batch, echo, outcome, database):
             outcome.ok = False
-            break
-    if outcome.ok:
-        echo(f"Published marts to {marts_dir}")
-    return outcome
+            return
 
 
 def _warehouse_in_use(database: str) -> str | None:
@@ -152,11 +166,20 @@ def _batches(keys: list[str], partition_order: list[str]) -> list[list[str]]:
     return batches
 
 
-def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool:
+def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome, database: str) -> bool:
     tags = (
         {"dagster/partition": batch[0]}
         if len(batch) == 1
         else {_RANGE_START: batch[0], _RANGE_END: batch[-1]}
+    )
+    # The warehouse for the service's run queue; this process, so that run monitoring
+    # can tell when it has died (pipeline/service/run_launcher.py).
+    tags.update(
+        {
+            WAREHOUSE_TAG: str(Path(database).resolve()),
+            PID_TAG: str(os.getpid()),
+            HOST_TAG: socket.gethostname(),
+        }
     )
     run_id = str(uuid.uuid4())
     outcome.run_ids.append(run_id)
@@ -174,11 +197,16 @@ def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool
     # The run executes in this process on this instance, so its events reach the
     # follower as they are stored: no polling of the event log (which cost seconds).
     instance.add_event_listener(run_id, follower.on_event)
-    worker = threading.Thread(target=work, name=f"scorecard-run-{run_id[:8]}")
+    # A daemon thread, so that an interrupted command exits without finishing the run.
+    worker = threading.Thread(target=work, name=f"scorecard-run-{run_id[:8]}", daemon=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(timeout=0.2)
-        follower.flush()
+    try:
+        while worker.is_alive():
+            worker.join(timeout=0.2)
+            follower.flush()
+    except KeyboardInterrupt:
+        _mark_interrupted(instance, run_id)
+        raise
     follower.flush()
     outcome.warnings.extend(follower.notices)
     if "error" in result:
@@ -188,6 +216,19 @@ def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome) -> bool
         outcome.errors.extend(follower.failures or ["The run failed; see `scorecard ui`."])
         return False
     return True
+
+
+def _mark_interrupted(instance: dg.DagsterInstance, run_id: str) -> None:
+    """Ctrl-C or SIGTERM: record the run as failed, so it holds nothing up afterwards.
+
+    The warehouse's writes are transactions and publishing swaps whole files, so
+    stopping here leaves the previous complete marts in place.
+    """
+    run = instance.get_run_by_id(run_id)
+    if run is not None and not run.is_finished:
+        instance.report_run_failed(
+            run, "The scorecard command was interrupted (Ctrl-C or SIGTERM) during this run."
+        )
 
 
 class _EventFollower:

@@ -24,6 +24,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# The run tag naming the warehouse a run writes (its absolute path): the service's
+# run queue allows one run in progress per value (deploy/dagster.yaml).
+WAREHOUSE_TAG = "scorecard/warehouse"
+
 _held: dict[str, list] = {}  # lock path -> [file descriptor, depth]
 _guard = threading.Lock()
 

@@ -8,8 +8,8 @@ few runs a quarter they take little room. Failed and cancelled runs older than
 `SCORECARD_RUN_RETENTION_DAYS` (default 365) days have served their purpose.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: Dagster reads the op's config class from
+# its annotation at definition time.
 import os
 from datetime import UTC, datetime, timedelta
 

@@ -2,10 +2,12 @@
 
 The cursor remembers each quarter folder's signature (its files' names, sizes and
 modification times); the run key is the quarter and that signature, so the same
-drop never runs twice but a corrected re-drop does.
+drop never runs twice but a corrected re-drop does. It looks every
+`SCORECARD_SENSOR_INTERVAL_SECONDS` (default 60) while the daemon runs.
 """
 
 import json
+import os
 
 import dagster as dg
 
@@ -17,7 +19,7 @@ from pipeline.extracts.discovery import complete_quarter_folders, folder_signatu
 
 @dg.sensor(
     job=scorecard_job,
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=int(os.environ.get("SCORECARD_SENSOR_INTERVAL_SECONDS", "60")),
     default_status=dg.DefaultSensorStatus.STOPPED,
     description="Starts a run for each new or changed complete quarter folder in the raw folder.",
 )
