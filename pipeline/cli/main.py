@@ -115,13 +115,25 @@ def _run(args: argparse.Namespace) -> int:
 
     _stop_on_signals()
     ensure_dagster_home()
-    outcome = run_quarters(
-        raw_dir=Path(args.raw_dir),
-        marts_dir=Path(args.marts_dir),
-        requested=args.quarter,
-        echo=print,
-        warehouse=args.warehouse or default_warehouse(Path(args.marts_dir)),
-    )
+    try:
+        outcome = run_quarters(
+            raw_dir=Path(args.raw_dir),
+            marts_dir=Path(args.marts_dir),
+            requested=args.quarter,
+            echo=print,
+            warehouse=args.warehouse or default_warehouse(Path(args.marts_dir)),
+        )
+    except KeyboardInterrupt:
+        print(
+            "scorecard: interrupted; the run is marked failed, and the published marts are "
+            "the last complete version",
+            file=sys.stderr,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The run's thread may be inside DuckDB: leave without tearing the interpreter
+        # down under it (its open transaction is rolled back, as after a crash).
+        os._exit(130)
     for warning in outcome.warnings:
         _paragraph(f"Warning: {warning}", stream=sys.stderr)
     for error in outcome.errors:
