@@ -22,14 +22,12 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.debug import DebugRunPayload
 
-QUARTERS = "quarter"
+from pipeline.defs.partitions import QUARTERS, register_quarters
 
 
 def copy_history(source: dg.DagsterInstance, target: dg.DagsterInstance, echo=print) -> int:
     """Copy every finished run of `source` that `target` lacks; return how many were copied."""
-    quarters = source.get_dynamic_partitions(QUARTERS)
-    known = set(target.get_dynamic_partitions(QUARTERS))
-    target.add_dynamic_partitions(QUARTERS, [q for q in quarters if q not in known])
+    register_quarters(target, list(source.get_dynamic_partitions(QUARTERS.name)))
     copied = 0
     for run in reversed(source.get_runs()):  # get_runs lists the newest first
         if not run.is_finished or target.has_run(run.run_id):

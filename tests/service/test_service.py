@@ -17,8 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import dagster as dg
 import duckdb
 from services import REPO, wait_for
+
+from pipeline.cli.main import DAGSTER_YAML
+from pipeline.defs.partitions import register_quarters
 
 SENSOR = "raw_quarter_folder_sensor"
 JOB = "scorecard_quarter"
@@ -199,6 +203,47 @@ def test_quarterly_schedule_on_its_day_and_on_an_ordinary_day(deployment):
     tick = deployment.dagster.schedule_dry_run("quarterly_schedule", ordinary)["evaluationResult"]
     assert tick["runRequests"] == []
     assert "is not a scheduled day" in tick["skipReason"]
+
+
+def test_a_development_instance_history_moves_across(deployment, tmp_path):
+    """scripts/move_dagster_history.py: runs, events and quarters from SQLite to PostgreSQL."""
+    development = tmp_path / "dot-dagster"
+    development.mkdir()
+    (development / "dagster.yaml").write_text(DAGSTER_YAML)  # as `scorecard` writes it
+
+    @dg.asset
+    def laptop_asset() -> int:
+        return 1
+
+    with dg.DagsterInstance.from_config(str(development)) as instance:
+        register_quarters(instance, ["2020-21-Q4", "2021-22-Q1"])
+        run_id = dg.materialize([laptop_asset], instance=instance).run_id
+    assert (development / "history" / "runs.db").exists()  # it is a SQLite instance
+
+    script = [sys.executable, str(REPO / "scripts" / "move_dagster_history.py")]
+    for _ in range(2):  # a second pass copies nothing and breaks nothing
+        moved = subprocess.run(
+            [*script, str(development)],
+            env=deployment.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+        assert moved.returncode == 0, moved.stderr
+    assert status(deployment, run_id) == "SUCCESS"
+    assert deployment.sql(
+        "select count(*) from event_logs where run_id = %s and asset_key = %s",
+        run_id,
+        '["laptop_asset"]',
+    ) >= [(1,)]
+    quarters = [
+        key
+        for (key,) in deployment.sql(
+            "select partition from dynamic_partitions where partitions_def_name = 'quarter' "
+            "order by id"
+        )
+    ]
+    assert quarters == sorted(quarters) and "2020-21-Q4" in quarters
 
 
 def test_daemon_and_web_server_stop_on_sigint_and_sigterm(deployment):
