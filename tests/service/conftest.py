@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pgserver import PostgresServer, ServerUnavailable, free_port
-from services import REPO, DagsterService
+
+from .pgserver import PostgresServer, ServerUnavailable, free_port
+from .services import REPO, DagsterService
 
 DATABASE = "dagster"
 

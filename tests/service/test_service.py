@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
-from services import REPO, wait_for
 
 from pipeline.cli.main import DAGSTER_YAML
 from pipeline.defs.partitions import register_quarters
+
+from .services import REPO, wait_for
 
 SENSOR = "raw_quarter_folder_sensor"
 JOB = "scorecard_quarter"

@@ -1,0 +1,1 @@
+"""The deployed service against a throwaway PostgreSQL (docs/deploy.md)."""
