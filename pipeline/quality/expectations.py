@@ -10,12 +10,15 @@ GX runs in an ephemeral context: suites, results and checkpoints live in memory,
 GX project files exist anywhere, and nothing can go stale between runs. Its only
 output is a filesystem Data Docs site, built in a temporary folder beside
 `data_docs_dir` and then swapped in, so a reader never sees half a site. The site shows
-the latest validation; the history is the asset check's history in Dagster.
+the latest validation; the history is the asset check's history in Dagster. The site
+works offline: the CSS, scripts and fonts its pages load are bundled into it
+(`offline_docs.py`), and anything still loaded from outside is reported.
 
 `great_expectations` takes seconds to import, so it is imported inside `validate_marts`
 only: loading the Dagster definitions must stay fast.
 """
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -28,6 +31,7 @@ from typing import Any
 import duckdb
 
 from pipeline.core.contract import load_contract
+from pipeline.quality.offline_docs import external_resources, make_offline
 
 SITE_NAME = "marts"
 RAG_STATUSES = ["Green", "Amber", "Red"]
@@ -297,6 +301,8 @@ class MartsValidation:
     statistics: dict[str, int | float]
     failures: list[str] = field(default_factory=list)
     data_docs_index: Path | None = None
+    # What the Data Docs would still load from outside the site (none: they work offline).
+    data_docs_external: list[str] = field(default_factory=list)
 
 
 def validate_marts(
@@ -311,10 +317,14 @@ def validate_marts(
     building = data_docs_dir.with_name(f".{data_docs_dir.name}-building-{uuid.uuid4().hex}")
     try:
         results = _run_suites(frames, building)
+        make_offline(building)
+        external = external_resources(building)
         _swap_in(building, data_docs_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return _summarise(results, data_docs_dir / "index.html")
+    return dataclasses.replace(
+        _summarise(results, data_docs_dir / "index.html"), data_docs_external=external
+    )
 
 
 def _run_suites(frames: dict[str, Any], site_dir: Path) -> list[Any]:

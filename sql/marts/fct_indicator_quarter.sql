@@ -123,15 +123,8 @@ select
         comparisons.unit
     ) as varchar) as amber_threshold_display,
     cast(comparisons.rag_status as varchar) as rag_status,
-    -- the report's badge (formatting.rag_badge): why a row has no status, in words
-    cast(case
-        when comparisons.rag_status = 'Green' then 'Green – on track'
-        when comparisons.rag_status = 'Amber' then 'Amber – within tolerance'
-        when comparisons.rag_status = 'Red' then 'Red – off track'
-        when comparisons.target is not null and comparisons.value is null
-            then 'No RAG status – not available'
-        else 'No RAG status – no target'
-    end as varchar) as rag_label,
+    cast(rag_label(comparisons.rag_status, comparisons.target, comparisons.value) as varchar)
+        as rag_label,
     cast(comparisons.previous_quarter_key as varchar) as previous_quarter_key,
     cast(comparisons.previous_quarter_value as decimal(18, 6)) as previous_quarter_value,
     cast(with_unit(
