@@ -31,6 +31,10 @@ RULES = {
     "place_code": Rule(
         BLOCKS, "PLACE", "a typo in the case system: quarantining would drop a child"
     ),
+    "ls_code": Rule(BLOCKS, "LS"),
+    "cin_code": Rule(BLOCKS, "CIN"),
+    "place_provider_code": Rule(BLOCKS, "PLACE_PROVIDER"),
+    "reason_place_change_code": Rule(BLOCKS, "REASON_PLACE_CHANGE"),
     "dec_not_before_decom": Rule(BLOCKS, "DEC"),
     "rec_iff_dec": Rule(BLOCKS, "REC", "an open episode with a REC, or a closed one without"),
     "key_unique": Rule(BLOCKS, "CHILD, DECOM"),
@@ -74,6 +78,35 @@ class Episodes(ChildOfHeader):
     )
     def place_code(cls, place: Series[str]) -> Series[bool]:
         return is_in(place, codes("place"))
+
+    # The other code columns, checked against the SSDA903 code lists as the DfE's rules
+    # 144 (LS), 145 (CIN), 178 (PLACE_PROVIDER) and 1009 (REASON_PLACE_CHANGE) do: a
+    # typo loads as a category no return knows. Blank passes (nullability decides).
+    @pa.check("LS", name="ls_code", error="LS (legal status) is not an SSDA903 legal status code")
+    def ls_code(cls, ls: Series[str]) -> Series[bool]:
+        return is_in(ls, codes("ls"))
+
+    @pa.check(
+        "CIN", name="cin_code", error="CIN (category of need) is not an SSDA903 code N1 to N8"
+    )
+    def cin_code(cls, cin: Series[str]) -> Series[bool]:
+        return is_in(cin, codes("cin"))
+
+    @pa.check(
+        "PLACE_PROVIDER",
+        name="place_provider_code",
+        error="PLACE_PROVIDER (placement provider) is not an SSDA903 code PR0 to PR5",
+    )
+    def place_provider_code(cls, provider: Series[str]) -> Series[bool]:
+        return is_in(provider, codes("place_provider"))
+
+    @pa.check(
+        "REASON_PLACE_CHANGE",
+        name="reason_place_change_code",
+        error="REASON_PLACE_CHANGE is not an SSDA903 reason for placement change code",
+    )
+    def reason_place_change_code(cls, reason: Series[str]) -> Series[bool]:
+        return is_in(reason, codes("reason_place_change"))
 
     @pa.dataframe_check(
         name="dec_not_before_decom",

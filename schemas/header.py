@@ -11,13 +11,23 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import BLOCKS, QUARANTINES, Rule, Text, is_in, no_case_variants, unique_key
+from schemas._common import (
+    BLOCKS,
+    QUARANTINES,
+    Rule,
+    Text,
+    codes,
+    is_in,
+    no_case_variants,
+    unique_key,
+)
 
 SEX_CODES = (1, 2)
 
 SEVERITY = BLOCKS
 RULES = {
     "sex_code": Rule(BLOCKS, "SEX"),
+    "ethnic_code": Rule(BLOCKS, "ETHNIC", "quarantining a header row would drop a child"),
     "child_unique": Rule(BLOCKS, "CHILD", "a child counted twice"),
     "child_case": Rule(QUARANTINES, "CHILD", "spec: IDs differing only in case are a warning"),
 }
@@ -37,6 +47,10 @@ class Header(pa.DataFrameModel):
     @pa.check("SEX", name="sex_code", error="SEX is not 1 (male) or 2 (female)")
     def sex_code(cls, sex: Series[int]) -> Series[bool]:
         return is_in(sex, SEX_CODES)
+
+    @pa.check("ETHNIC", name="ethnic_code", error="ETHNIC is not an SSDA903 ethnic origin code")
+    def ethnic_code(cls, ethnic: Series[str]) -> Series[bool]:
+        return is_in(ethnic, codes("ethnic"))  # the DfE's rule 103
 
     @pa.dataframe_check(
         name="child_unique", ignore_na=False, error="CHILD appears on more than one header row"

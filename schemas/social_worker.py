@@ -17,6 +17,8 @@ from schemas._common import (
     QUARANTINES,
     Rule,
     Text,
+    codes,
+    is_in,
     no_case_variants,
     not_before,
     unique_key,
@@ -24,6 +26,7 @@ from schemas._common import (
 
 SEVERITY = BLOCKS
 RULES = {
+    "sw_reason_code": Rule(BLOCKS, "SW_REASON"),
     "sw_dec_not_before_sw_decom": Rule(BLOCKS, "SW_DEC"),
     "key_unique": Rule(BLOCKS, "CHILD, SW_ID, SW_DECOM"),
     "child_has_header": Rule(BLOCKS, "CHILD"),
@@ -41,6 +44,14 @@ class SocialWorker(ChildOfHeader):
     SW_DECOM: Series[pa.DateTime] = pa.Field(nullable=False)
     SW_DEC: Series[pa.DateTime] = pa.Field(nullable=True)
     SW_REASON: Series[Text] = pa.Field(nullable=True)
+
+    @pa.check(
+        "SW_REASON",
+        name="sw_reason_code",
+        error="SW_REASON (reason for change of social worker) is not an SSDA903 code",
+    )
+    def sw_reason_code(cls, reason: Series[str]) -> Series[bool]:
+        return is_in(reason, codes("sw_reason"))  # the DfE's 2024-25 social worker rules
 
     @pa.dataframe_check(
         name="sw_dec_not_before_sw_decom",

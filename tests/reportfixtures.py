@@ -14,6 +14,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.core.contract import load_contract
+from pipeline.core.settings import SQL_DIR
+
 COMMITTEE = "Children and Learning"
 QUARTER = "2021-22-Q2"
 PREVIOUS = "2021-22-Q1"
@@ -270,6 +273,36 @@ def _summary(key: str, facts: list[tuple]) -> tuple:
     )  # fmt: skip
 
 
+# The display columns of fct_indicator_quarter, made as sql/marts/fct_indicator_quarter.sql
+# makes them (the same macros), so the fixture has the published contract's shape.
+_DISPLAY = {
+    "value_display": "coalesce(with_unit(display_fixed(f.value, i.decimals), i.unit), "
+    "'Not available')",
+    "target_display": "coalesce(with_unit(display_exact(f.target), i.unit), 'No target')",
+    "amber_threshold_display": "with_unit(display_exact(f.amber_threshold), i.unit)",
+    "rag_label": "rag_label(f.rag_status, f.target, f.value)",
+    "previous_quarter_value_display": "with_unit(display_fixed(f.previous_quarter_value, "
+    "i.decimals), i.unit)",
+    "year_ago_value_display": "with_unit(display_fixed(f.year_ago_value, i.decimals), i.unit)",
+    "london_average_display": "with_unit(display_exact(f.london_average), i.unit)",
+}
+
+
+def _in_contract_shape(con: duckdb.DuckDBPyConnection) -> None:
+    for macro in ("display_number", "rag_label"):
+        con.execute((SQL_DIR / "macros" / f"{macro}.sql").read_text(encoding="utf-8"))
+    columns = ", ".join(
+        f"{_DISPLAY.get(c.name, 'f.' + c.name)} as {c.name}"
+        for c in load_contract().tables["fct_indicator_quarter"].columns
+    )
+    con.execute(
+        f"create table fct_shaped as select {columns} from fct_indicator_quarter as f "
+        "left join dim_indicator as i on i.code = f.indicator_code"
+    )
+    con.execute("drop table fct_indicator_quarter")
+    con.execute("alter table fct_shaped rename to fct_indicator_quarter")
+
+
 def build_marts(marts_dir: Path, *, parquet: bool = True, duckdb_file: bool = True) -> Path:
     """Write scorecard.duckdb (and/or the Parquet copies) into `marts_dir`; return it."""
     marts_dir.mkdir(parents=True, exist_ok=True)
@@ -292,6 +325,7 @@ def build_marts(marts_dir: Path, *, parquet: bool = True, duckdb_file: bool = Tr
         [quarter_row(key) for key in QUARTERS],
     )
     con.executemany(f"insert into fct_indicator_quarter values ({', '.join('?' * 24)})", facts)
+    _in_contract_shape(con)
     con.executemany(
         f"insert into mart_rag_summary values ({', '.join('?' * 13)})",
         [_summary(key, facts) for key in QUARTERS],

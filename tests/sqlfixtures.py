@@ -7,13 +7,14 @@ models with `pipeline.models.runner.run_models`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import duckdb
-import holidays
 
+from pipeline.core.calendar import date_dimension
+from pipeline.core.periods import Quarter
 from pipeline.models.runner import run_models
 
 D = "DECIMAL(18,6)"
@@ -289,54 +290,22 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]
         )
 
 
-def quarter_row(key: str) -> dict[str, Any]:
-    """The raw_quarters row of a key such as `2021-22-Q2` (spec/rules.md "Periods")."""
-    start_year, number = int(key[:4]), int(key[-1])
-    month = 4 + 3 * (number - 1)
-    year = start_year + (month - 1) // 12
-    start = date(year, (month - 1) % 12 + 1, 1)
-    next_month = month + 3
-    end = date(start_year + (next_month - 1) // 12, (next_month - 1) % 12 + 1, 1) - timedelta(1)
-
-    def make_key(y: int, q: int) -> str:
-        return f"{y}-{(y + 1) % 100:02d}-Q{q}"
-
-    previous = make_key(start_year - 1, 4) if number == 1 else make_key(start_year, number - 1)
-    return {
-        "quarter_key": key,
-        "financial_year": key[:7],
-        "quarter_number": number,
-        "label": f"{start_year}/{(start_year + 1) % 100:02d} Q{number}",
-        "long_label": f"Quarter {number} ({start:%B} to {end:%B %Y})",
-        "start_date": start,
-        "end_date": end,
-        "previous_quarter_key": previous,
-        "year_ago_quarter_key": make_key(start_year - 1, number),
-    }
-
-
 def add_quarters(con: duckdb.DuckDBPyConnection, *keys: str) -> None:
-    insert(con, "raw_quarters", [quarter_row(k) for k in keys])
+    """raw_quarters as the pipeline writes it (pipeline/core/periods.py; its rows are
+    checked against hand-written ones in tests/test_calendar.py)."""
+    insert(con, "raw_quarters", [Quarter.parse(k).as_row() for k in keys])
 
 
 def load_dates(con: duckdb.DuckDBPyConnection, first: int = 2014, last: int = 2026) -> None:
-    """raw_dates for whole years, bank holidays from `holidays` (England)."""
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
-    con.execute("create or replace temp table fixture_bank_holidays (day date, name varchar)")
-    con.executemany("insert into fixture_bank_holidays values (?, ?)", list(bank_holidays.items()))
+    """raw_dates for whole years from the production date dimension (England bank
+    holidays; checked against a calendar in tests/test_calendar.py), so every working-day
+    test here exercises the real calendar, not one of its own."""
+    con.register("fixture_dates", date_dimension(date(first, 1, 1), date(last, 12, 31)))
     con.execute(
-        """
-        insert into raw_dates
-        select
-            cast(days.day as date),
-            isodow(days.day) >= 6,
-            fixture_bank_holidays.name is not null,
-            fixture_bank_holidays.name,
-        from generate_series(?::date, ?::date, interval 1 day) as days(day)
-        left join fixture_bank_holidays on fixture_bank_holidays.day = cast(days.day as date)
-        """,
-        [date(first, 1, 1), date(last, 12, 31)],
+        "insert into raw_dates select date_day::date, is_weekend, is_bank_holiday, "
+        "bank_holiday_name from fixture_dates"
     )
+    con.unregister("fixture_dates")
 
 
 def catalogue_rows(

@@ -184,3 +184,42 @@ def test_importing_the_module_does_not_import_great_expectations():
         "assert 'great_expectations' not in sys.modules, 'GX imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+# Issue 16: the Data Docs loaded Bootstrap and Vega from CDNs, which council networks block.
+_LOCAL_REFERENCE = re.compile(r"<(?:script|img|link)\b[^>]*?\b(?:src|href)=\"(?P<ref>[^\"#]+)\"")
+
+
+def test_the_data_docs_load_nothing_from_the_internet(con, marts):
+    result = validate_marts(con, QUARTERS, marts / "data_docs")
+    site = marts / "data_docs"
+    assert result.data_docs_external == []
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 4  # the index and a page per suite
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for cdn in ("cdn.jsdelivr.net", "unpkg.com", "bootstrapcdn.com", "cdnjs", "amazonaws"):
+            assert cdn not in html, (page, cdn)
+        assert "integrity=" not in html  # the CDN's hashes would refuse a local copy
+        references = [m["ref"].split("?")[0] for m in _LOCAL_REFERENCE.finditer(html)]
+        assert any(r.endswith("vendor/bootstrap.min.css") for r in references), page
+        assert any(r.endswith("vendor/vega.min.js") for r in references), page
+        for reference in references:  # each bundled file is where the page looks for it
+            assert (page.parent / reference).resolve().is_file(), (page, reference)
+    fonts = site / "static" / "vendor" / "fontawesome"
+    assert (fonts / "webfonts" / "fa-solid-900.woff2").is_file()  # all.min.css's ../webfonts
+
+
+def test_a_page_that_still_loads_from_a_cdn_is_reported(tmp_path):
+    from pipeline.quality.offline_docs import external_resources, make_offline
+
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/'
+        'bootstrap.min.css"/><script src="https://cdn.example.org/new-lib@2"></script>'
+        '<a href="https://greatexpectations.io">a link, not loaded</a>',
+        encoding="utf-8",
+    )
+    make_offline(tmp_path)
+    assert external_resources(tmp_path) == ["index.html: https://cdn.example.org/new-lib@2"]
+    assert 'href="static/vendor/bootstrap.min.css"' in page.read_text(encoding="utf-8")

@@ -162,9 +162,10 @@ def test_the_warehouse_caps_duckdb_memory(tmp_path, monkeypatch):
 
 def test_cli_refuses_a_raw_folder_without_reference_data(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    assert main(["run", "--raw-dir", str(tmp_path), "--marts-dir", str(tmp_path / "m")]) == 1
+    assert main(["run", "--raw-dir", str(tmp_path), "--marts-dir", str(tmp_path / "m")]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "has no 'reference' folder" in err and "Traceback" not in err
+    assert err.startswith("scorecard: error: ")
 
 
 def test_cli_refuses_a_quarter_that_is_not_in_the_raw_folder(
@@ -172,7 +173,7 @@ def test_cli_refuses_a_quarter_that_is_not_in_the_raw_folder(
 ):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
     code = main(["run", "--quarter", "2030-31-Q1", "--raw-dir", str(two_quarter_drop)])
-    assert code == 1
+    assert code == 2  # a usage mistake: nothing was run
     assert "There is no folder" in " ".join(capsys.readouterr().err.split())
 
 

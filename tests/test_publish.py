@@ -3,14 +3,19 @@
 import duckdb
 import pytest
 
+from pipeline.core.contract import load_contract
 from pipeline.core.settings import MART_TABLES
 from pipeline.publish.marts import clean_stale_staging, publish_marts
 
 
 def _warehouse(version: int) -> duckdb.DuckDBPyConnection:
+    """Every mart in the contract's shape, one row whose first column says `v<version>`."""
     con = duckdb.connect()
     for table in MART_TABLES:
-        con.execute(f"create table {table} as select {version} as version, 'x' as quarter_key")
+        first, *rest = load_contract().tables[table].columns
+        columns = [f"'v{version}'::{first.type} as {first.name}"]
+        columns += [f"null::{column.type} as {column.name}" for column in rest]
+        con.execute(f"create table {table} as select {', '.join(columns)}")
     return con
 
 
@@ -28,14 +33,14 @@ def test_an_open_reader_keeps_the_old_version_and_does_not_block(tmp_path):
     reader = duckdb.connect(str(tmp_path / "scorecard.duckdb"), read_only=True)
     try:
         publish_marts(_warehouse(2), tmp_path)  # must not raise although the file is open
-        assert reader.execute("select version from fct_indicator_quarter").fetchone() == (1,)
+        assert reader.execute("select quarter_key from fct_indicator_quarter").fetchone() == ("v1",)
     finally:
         reader.close()
     fresh = duckdb.connect(str(tmp_path / "scorecard.duckdb"), read_only=True)
-    assert fresh.execute("select version from fct_indicator_quarter").fetchone() == (2,)
+    assert fresh.execute("select quarter_key from fct_indicator_quarter").fetchone() == ("v2",)
     fresh.close()
     parquet = tmp_path / "fct_indicator_quarter.parquet"
-    assert duckdb.sql(f"select version from read_parquet('{parquet}')").fetchall() == [(2,)]
+    assert duckdb.sql(f"select quarter_key from read_parquet('{parquet}')").fetchall() == [("v2",)]
 
 
 def test_a_failed_publish_leaves_the_previous_files(tmp_path):

@@ -2,8 +2,15 @@
 
 Every run goes through Dagster (the same job, assets and checks as the UI) on the
 instance in `DAGSTER_HOME` (default `.dagster/` in the working folder), so runs
-started here show up afterwards in `scorecard ui`. Errors are printed as one
-paragraph each, with a non-zero exit, never as a traceback.
+started here show up afterwards in `scorecard ui`.
+
+One convention for every subcommand (README "Errors and exit codes"): each problem is
+one paragraph on stderr starting `scorecard: error:` (or `scorecard: warning:`), never
+a traceback, and the exit code says what kind it was: 0 done, 1 the run or report
+failed (bad data blocked a quarter, a check failed, the warehouse is busy), 2 a usage
+mistake (an unknown option, a malformed quarter key, a folder that does not exist, a
+quarter or committee that is not there, marts not published yet), 130 interrupted.
+Every option's help shows its default.
 """
 
 from __future__ import annotations
@@ -17,6 +24,12 @@ from pathlib import Path
 
 from pipeline.core.errors import UserError
 from pipeline.core.settings import DEFAULT_MARTS_DIR, DEFAULT_RAW_DIR, default_warehouse
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the run or report was attempted and failed
+EXIT_USAGE = 2  # the command was called wrongly: nothing was attempted
+EXIT_INTERRUPTED = 130
+PREFIX = "scorecard"
 
 DAGSTER_YAML = """\
 # Written by `scorecard` the first time it ran here. Runs write to one DuckDB
@@ -39,55 +52,107 @@ telemetry:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage mistake (2, already printed)
+        return int(exit_.code or 0)
     try:
         return args.handler(args)
     except UserError as error:
-        _paragraph(f"scorecard: {error}", stream=sys.stderr)
-        return 2
+        _error(str(error))
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        print("scorecard: interrupted", file=sys.stderr)
-        return 130
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with our error prefix; its usage mistakes exit 2, as ours do."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        _error(f"{message} (see `{self.prog} --help`)")
+        raise SystemExit(EXIT_USAGE)
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Append `(default: X)` unless the help already says what the default is."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, argparse.SUPPRESS, False):
+            return text
+        return super()._get_help_string(action)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scorecard", description="Quarterly committee performance scorecard."
+    parser = _Parser(
+        prog=PREFIX,
+        description="Quarterly committee performance scorecard.",
+        epilog="Exit codes: 0 done, 1 the run or report failed, 2 a usage mistake, "
+        "130 interrupted.",
+        formatter_class=_HelpFormatter,
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="validate, compute and publish quarters")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=help, description=help[0].upper() + help[1:] + ".",
+            formatter_class=_HelpFormatter,
+        )  # fmt: skip
+
+    run = command("run", "validate, compute and publish quarters")
     run.add_argument(
         "--quarter",
         action="append",
         metavar="KEY",
         help="quarter key such as 2021-22-Q2 (repeatable; default: every quarter found)",
     )
-    run.add_argument("--raw-dir", default=DEFAULT_RAW_DIR, help="raw drop folder")
-    run.add_argument("--marts-dir", default=DEFAULT_MARTS_DIR, help="published marts folder")
+    run.add_argument(
+        "--raw-dir", default=DEFAULT_RAW_DIR, metavar="DIR", help="raw drop folder to read"
+    )
+    _marts_dir(run, "folder to publish the marts to")
     run.add_argument(
         "--warehouse",
+        metavar="FILE",
         help="working DuckDB file (default: $SCORECARD_WAREHOUSE, else work/warehouse.duckdb "
         "beside the marts folder)",
     )
     run.set_defaults(handler=_run)
 
-    summary = commands.add_parser("summary", help="print a quarter's summary and RAG table")
-    summary.add_argument("--quarter", required=True, metavar="KEY")
-    summary.add_argument("--committee", help="committee name (default: every committee)")
-    summary.add_argument("--marts-dir", default=DEFAULT_MARTS_DIR)
+    summary = command("summary", "print a quarter's summary and RAG table")
+    _quarter_option(summary)
+    _committee_option(summary)
+    _marts_dir(summary, "published marts folder to read")
     summary.set_defaults(handler=_summary)
 
-    report = commands.add_parser("report", help="write the committee report (HTML and PDF)")
-    report.add_argument("--quarter", required=True, metavar="KEY")
-    report.add_argument("--committee", help="committee name (default: every committee)")
-    report.add_argument("--marts-dir", default=DEFAULT_MARTS_DIR)
+    report = command("report", "write the committee report (HTML and PDF)")
+    _quarter_option(report)
+    _committee_option(report)
+    _marts_dir(report, "published marts folder to read; the report goes in its reports/")
     report.set_defaults(handler=_report)
 
-    ui = commands.add_parser("ui", help="open the Dagster UI on this project's instance")
-    ui.add_argument("--port", default="3000")
+    ui = command("ui", "open the Dagster UI on this project's instance")
+    ui.add_argument("--port", default="3000", help="port the UI listens on")
     ui.set_defaults(handler=_ui)
     return parser
+
+
+def _quarter_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--quarter", required=True, metavar="KEY",
+        help="quarter key such as 2021-22-Q2 (required; no default)",
+    )  # fmt: skip
+
+
+def _committee_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--committee", metavar="NAME", help="committee name (default: every committee)"
+    )
+
+
+def _marts_dir(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--marts-dir", default=DEFAULT_MARTS_DIR, metavar="DIR", help=what)
 
 
 def ensure_dagster_home() -> Path:
@@ -135,17 +200,19 @@ def _run(args: argparse.Namespace) -> int:
         # down under it (its open transaction is rolled back, as after a crash).
         os._exit(130)
     for warning in outcome.warnings:
-        _paragraph(f"Warning: {warning}", stream=sys.stderr)
+        _paragraph(f"{PREFIX}: warning: {warning}", stream=sys.stderr)
     for error in outcome.errors:
-        _paragraph(f"Error: {error}", stream=sys.stderr)
-    return 0 if outcome.ok else 1
+        _error(error)
+    if outcome.ok:
+        return EXIT_OK
+    return EXIT_USAGE if outcome.usage_error else EXIT_FAILED
 
 
 def _summary(args: argparse.Namespace) -> int:
     from pipeline.cli.summary import format_summary
 
     print(format_summary(Path(args.marts_dir), _quarter(args.quarter), args.committee))
-    return 0
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -157,7 +224,7 @@ def _report(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from error
     for report in files:
         print(f"Wrote {report.html} and {report.pdf}")
-    return 0
+    return EXIT_OK
 
 
 def _ui(args: argparse.Namespace) -> int:
@@ -185,8 +252,16 @@ def _quarter(key: str) -> str:
         raise UserError(str(error)) from error
 
 
+def _error(message: str) -> None:
+    _paragraph(f"{PREFIX}: error: {message}", stream=sys.stderr)
+
+
 def _paragraph(text: str, stream=sys.stdout) -> None:
-    print(textwrap.fill(" ".join(text.split()), width=100), file=stream)
+    # Long words (paths) are never split, nor at their hyphens: a path stays copyable.
+    lines = textwrap.fill(
+        " ".join(text.split()), width=100, break_long_words=False, break_on_hyphens=False
+    )
+    print(lines, file=stream)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ class RunOutcome:
     run_ids: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # True when nothing ran because of how the command was called (a folder that does
+    # not exist, a quarter key that is malformed or not in the drop): `scorecard` exits 2.
+    usage_error: bool = False
 
 
 def run_quarters(
@@ -56,6 +59,7 @@ def run_quarters(
     keys = _quarters_to_run(raw_dir, requested, outcome)
     if not keys:
         outcome.ok = False
+        outcome.usage_error = True
         return outcome
 
     from pipeline.definitions import build_definitions
@@ -113,6 +117,12 @@ def _warehouse_in_use(database: str) -> str | None:
 
 
 def _quarters_to_run(raw_dir: Path, requested: list[str] | None, outcome: RunOutcome) -> list[str]:
+    if not raw_dir.exists():
+        outcome.errors.append(f"The raw folder {raw_dir} does not exist. Check --raw-dir.")
+        return []
+    if not raw_dir.is_dir():
+        outcome.errors.append(f"The raw folder {raw_dir} is a file, not a folder. Check --raw-dir.")
+        return []
     if not (raw_dir / REFERENCE_FOLDER).is_dir():
         outcome.errors.append(
             f"The raw folder {raw_dir} has no 'reference' folder, so there is no indicator "

@@ -76,5 +76,11 @@ def marts_meet_expectations(
             "success_percent": stats["success_percent"],
             "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failed) or "none"),
             "data_docs": dg.MetadataValue.path(str(outcome.data_docs_index)),
+            # Data Docs load nothing from the internet; a GX upgrade that adds a CDN
+            # address would show here (and fail tests/test_expectations.py).
+            "data_docs_offline": not outcome.data_docs_external,
+            "data_docs_external": dg.MetadataValue.md(
+                "\n".join(f"- {e}" for e in outcome.data_docs_external) or "none"
+            ),
         },
     )

@@ -7,6 +7,12 @@ pipeline never opens the published files for writing. It writes every file under
 a temporary name in the marts folder, flushes it to disk, and only then renames
 each over the old one (`os.replace` is atomic on POSIX; an open reader keeps the
 old inode until it closes it).
+
+The contract (sql/marts/contract.yml) travels with the data: each table and column of
+the database carries its description as a DuckDB comment, and each Parquet file the
+same descriptions as key/value metadata. A table whose columns or types differ from
+the contract is refused (`ContractError`) before anything is swapped in, so the
+published files and docs/marts.md cannot drift apart.
 """
 
 import os
@@ -17,7 +23,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.core.contract import comment_statements, kv_metadata_clause, shape_mismatch
 from pipeline.core.settings import DATABASE_NAME, MART_TABLES
+
+
+class ContractError(Exception):
+    """A mart's columns differ from sql/marts/contract.yml: a developer's mistake."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class PublishedMarts:
 
 def publish_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path) -> PublishedMarts:
     """Copy the warehouse's mart tables to `marts_dir`, replacing the old files atomically."""
+    check_contract(con)
     marts_dir.mkdir(parents=True, exist_ok=True)
     staging = marts_dir / f".publishing-{uuid.uuid4().hex}"
     staging.mkdir()
@@ -53,6 +65,22 @@ def publish_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path) -> PublishedM
     return PublishedMarts(database=database, parquet=parquet, row_counts=row_counts)
 
 
+def check_contract(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse to publish a mart whose columns or types are not the contract's."""
+    problems = []
+    for table in MART_TABLES:
+        columns = con.execute(
+            "select column_name, data_type from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'main' and not internal "
+            "and table_name = ? order by column_index",
+            [table],
+        ).fetchall()
+        if columns and (problem := shape_mismatch(table, columns)):
+            problems.append(problem)
+    if problems:
+        raise ContractError(" ".join(problems))
+
+
 def _write_database(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
     alias = "published"
     con.execute(f"attach '{_sql_path(path)}' as {alias}")
@@ -60,6 +88,8 @@ def _write_database(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int
         counts = {}
         for table in MART_TABLES:
             con.execute(f"create table {alias}.main.{table} as select * from main.{table}")
+            for statement in comment_statements(table, f"{alias}.main.{table}"):
+                con.execute(statement)
             counts[table] = con.execute(f"select count(*) from {alias}.main.{table}").fetchone()[0]
         con.execute(f"checkpoint {alias}")
     finally:
@@ -68,7 +98,10 @@ def _write_database(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int
 
 
 def _copy_to_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
-    con.execute(f"copy main.{table} to '{_sql_path(path)}' (format parquet, compression zstd)")
+    con.execute(
+        f"copy main.{table} to '{_sql_path(path)}' "
+        f"(format parquet, compression zstd, {kv_metadata_clause(table)})"
+    )
 
 
 def _sql_path(path: Path) -> str:

@@ -10,12 +10,15 @@ GX runs in an ephemeral context: suites, results and checkpoints live in memory,
 GX project files exist anywhere, and nothing can go stale between runs. Its only
 output is a filesystem Data Docs site, built in a temporary folder beside
 `data_docs_dir` and then swapped in, so a reader never sees half a site. The site shows
-the latest validation; the history is the asset check's history in Dagster.
+the latest validation; the history is the asset check's history in Dagster. The site
+works offline: the CSS, scripts and fonts its pages load are bundled into it
+(`offline_docs.py`), and anything still loaded from outside is reported.
 
 `great_expectations` takes seconds to import, so it is imported inside `validate_marts`
 only: loading the Dagster definitions must stay fast.
 """
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -26,6 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from pipeline.core.contract import load_contract
+from pipeline.quality.offline_docs import external_resources, make_offline
 
 SITE_NAME = "marts"
 RAG_STATUSES = ["Green", "Amber", "Red"]
@@ -148,20 +154,17 @@ def _reconciliation_sql() -> str:
     return _RECONCILIATION_FRAME.format(pct_columns=pct_columns, differences=differences)
 
 
-FACT_COLUMNS = [
-    "quarter_key", "indicator_code", "numerator", "denominator", "value", "is_available",
-    "target", "tolerance_type", "tolerance", "amber_threshold", "rag_status",
-    "previous_quarter_key", "previous_quarter_value", "dot_short_term",
-    "year_ago_quarter_key", "year_ago_value", "dot_long_term", "london_average",
-    "london_average_period", "commentary", "corrective_action", "source_rows", "run_id",
-    "loaded_at",
-]  # fmt: skip
+# The published columns are the contract's (sql/marts/contract.yml), the one list of them.
+FACT_COLUMNS = [c.name for c in load_contract().tables["fct_indicator_quarter"].columns]
 FACT_MEASURES = [
     "numerator", "denominator", "value", "target", "tolerance", "amber_threshold",
     "previous_quarter_value", "year_ago_value", "london_average",
 ]  # fmt: skip
-SUMMARY_COLUMNS = [
-    "quarter_key", "committee", *_COUNTS, *_PCTS, "red_indicators", "summary_text",
+SUMMARY_COLUMNS = [c.name for c in load_contract().tables["mart_rag_summary"].columns]
+# The report's RAG labels (pipeline/report/formatting.py rag_badge), published as rag_label.
+RAG_LABELS = [
+    "Green – on track", "Amber – within tolerance", "Red – off track",
+    "No RAG status – not available", "No RAG status – no target",
 ]  # fmt: skip
 
 # An expectation as data: (GX class name, its arguments, what it means to a reader).
@@ -173,7 +176,7 @@ def _fact_suite() -> list[Spec]:
         ("ExpectTableColumnsToMatchSet",
          {"column_set": [*FACT_COLUMNS, "expected_rag_status", "has_value", "rag_consistent"],
           "exact_match": True},
-         "The fact table has exactly the published columns (spec/marts.md)."),
+         "The fact table has exactly the published columns (docs/marts.md)."),
         ("ExpectTableRowCountToBeBetween", {"min_value": 1},
          "The fact table has rows for the quarters checked."),
         ("ExpectCompoundColumnsToBeUnique", {"column_list": ["quarter_key", "indicator_code"]},
@@ -195,6 +198,11 @@ def _fact_suite() -> list[Spec]:
          "is_available is true exactly when there is a value."),
         ("ExpectColumnValuesToBeInSet", {"column": "rag_status", "value_set": RAG_STATUSES},
          "rag_status is Green, Amber, Red or blank."),
+        ("ExpectColumnValuesToNotBeNull", {"column": "rag_label"}, "rag_label is never blank."),
+        ("ExpectColumnValuesToBeInSet", {"column": "rag_label", "value_set": RAG_LABELS},
+         "rag_label is one of the report's five RAG labels."),
+        ("ExpectColumnValuesToNotBeNull", {"column": "value_display"},
+         "value_display is never blank (Not available when there is no value)."),
         ("ExpectColumnValuesToBeInSet", {"column": "tolerance_type", "value_set": TOLERANCE_TYPES},
          "tolerance_type is points, percent, level or blank."),
         ("ExpectColumnValuesToBeInSet", {"column": "dot_short_term", "value_set": DOT_VALUES},
@@ -210,7 +218,7 @@ def _summary_suite() -> list[Spec]:
     return [
         ("ExpectTableColumnsToMatchSet",
          {"column_set": [*SUMMARY_COLUMNS, "rag_total", "red_listed"], "exact_match": True},
-         "The summary has exactly the published columns (spec/marts.md)."),
+         "The summary has exactly the published columns (docs/marts.md)."),
         ("ExpectTableRowCountToBeBetween", {"min_value": 1},
          "The summary has rows for the quarters checked."),
         ("ExpectCompoundColumnsToBeUnique", {"column_list": ["quarter_key", "committee"]},
@@ -293,6 +301,8 @@ class MartsValidation:
     statistics: dict[str, int | float]
     failures: list[str] = field(default_factory=list)
     data_docs_index: Path | None = None
+    # What the Data Docs would still load from outside the site (none: they work offline).
+    data_docs_external: list[str] = field(default_factory=list)
 
 
 def validate_marts(
@@ -307,10 +317,14 @@ def validate_marts(
     building = data_docs_dir.with_name(f".{data_docs_dir.name}-building-{uuid.uuid4().hex}")
     try:
         results = _run_suites(frames, building)
+        make_offline(building)
+        external = external_resources(building)
         _swap_in(building, data_docs_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return _summarise(results, data_docs_dir / "index.html")
+    return dataclasses.replace(
+        _summarise(results, data_docs_dir / "index.html"), data_docs_external=external
+    )
 
 
 def _run_suites(frames: dict[str, Any], site_dir: Path) -> list[Any]:

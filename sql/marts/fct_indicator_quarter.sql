@@ -8,6 +8,9 @@
 -- (− for higher-is-better, + for lower-is-better); Red otherwise; boundaries inclusive on
 -- the Green and Amber side. No RAG without a target and a value, nor for polarity none
 -- (nothing is better or worse). The threshold is stored so a reader can check by hand.
+-- The *_display columns and rag_label write each figure and status as the committee
+-- report does (pipeline/report/formatting.py; sql/macros/display_number.sql), so a BI
+-- tool need not apply dim_indicator.decimals and unit by hand (docs/marts.md).
 with quarters as (select * from stg_calendar__quarters),
 
 indicators as (select * from stg_reference__indicators),
@@ -27,6 +30,8 @@ indicator_quarters as (
         quarters.year_ago_quarter_key,
         indicators.code as indicator_code,
         indicators.polarity,
+        indicators.unit,
+        indicators.decimals,
         indicator_values.numerator,
         indicator_values.denominator,
         indicator_values.value,
@@ -101,23 +106,45 @@ select
     cast(comparisons.numerator as decimal(18, 6)) as numerator,
     cast(comparisons.denominator as decimal(18, 6)) as denominator,
     cast(comparisons.value as decimal(18, 6)) as value,
+    cast(coalesce(
+        with_unit(display_fixed(comparisons.value, comparisons.decimals), comparisons.unit),
+        'Not available'
+    ) as varchar) as value_display,
     comparisons.value is not null as is_available,
     cast(comparisons.target as decimal(18, 6)) as target,
+    cast(coalesce(
+        with_unit(display_exact(comparisons.target), comparisons.unit), 'No target'
+    ) as varchar) as target_display,
     cast(comparisons.tolerance_type as varchar) as tolerance_type,
     cast(comparisons.tolerance as decimal(18, 6)) as tolerance,
     cast(comparisons.amber_threshold_exact as decimal(18, 6)) as amber_threshold,
+    cast(with_unit(
+        display_exact(cast(comparisons.amber_threshold_exact as decimal(18, 6))),
+        comparisons.unit
+    ) as varchar) as amber_threshold_display,
     cast(comparisons.rag_status as varchar) as rag_status,
+    cast(rag_label(comparisons.rag_status, comparisons.target, comparisons.value) as varchar)
+        as rag_label,
     cast(comparisons.previous_quarter_key as varchar) as previous_quarter_key,
     cast(comparisons.previous_quarter_value as decimal(18, 6)) as previous_quarter_value,
+    cast(with_unit(
+        display_fixed(comparisons.previous_quarter_value, comparisons.decimals), comparisons.unit
+    ) as varchar) as previous_quarter_value_display,
     cast(direction_of_travel(
         comparisons.value, comparisons.previous_quarter_value, comparisons.polarity
     ) as varchar) as dot_short_term,
     cast(comparisons.year_ago_quarter_key as varchar) as year_ago_quarter_key,
     cast(comparisons.year_ago_value as decimal(18, 6)) as year_ago_value,
+    cast(with_unit(
+        display_fixed(comparisons.year_ago_value, comparisons.decimals), comparisons.unit
+    ) as varchar) as year_ago_value_display,
     cast(direction_of_travel(
         comparisons.value, comparisons.year_ago_value, comparisons.polarity
     ) as varchar) as dot_long_term,
     cast(london_average.london_average as decimal(18, 6)) as london_average,
+    cast(with_unit(
+        display_exact(london_average.london_average), comparisons.unit
+    ) as varchar) as london_average_display,
     cast(london_average.london_average_period as varchar) as london_average_period,
     cast(commentary.commentary as varchar) as commentary,
     cast(commentary.corrective_action as varchar) as corrective_action,
