@@ -110,7 +110,7 @@ def test_second_command_refuses_and_a_stopped_command_fails_its_run(drop: Path):
         assert _stop(first, signal.SIGTERM) == 130
     assert second.returncode == 1
     message = " ".join(second.stderr.split())
-    assert "Error: The working warehouse" in message
+    assert "scorecard: error: The working warehouse" in message
     assert f"is in use by another run (process {first.pid} on" in message
 
     # Ctrl-C as well (the command was started with SIGINT ignored, as `&` does).
