@@ -100,7 +100,7 @@ def change_words(signal: Signal | None, previous: str, year_ago: str) -> str:
         return f"against {against} it is not statistically significant: it may be chance"
 
     return (
-        f"Is the change real? {one(signal.change_short_term_significant, previous).capitalize()}; "
+        f"Is the change real? A{one(signal.change_short_term_significant, previous)[1:]}; "
         f"{one(signal.change_long_term_significant, year_ago)}."
     )
 
@@ -144,7 +144,58 @@ def outlook_words(signal: Signal | None, unit: str, decimals: int) -> str | None
     point = _number(signal.outlook_value, unit, decimals)
     low = _number(signal.outlook_lower, unit, decimals)
     high = _number(signal.outlook_upper, unit, decimals)
-    return (
-        f"Year-end outlook: about {point} at Q4 (80% range {low} to {high}); "
-        f"{signal.outlook} the year-end target."
-    )
+    verdict = {
+        "likely to meet": "the year-end target is likely to be met",
+        "likely to miss": "the year-end target is likely to be missed",
+    }.get(signal.outlook, "whether the year-end target is met is uncertain")
+    return f"Year-end outlook: about {point} at Q4 (80% range {low} to {high}); {verdict}."
+
+
+def _names(items: list[tuple[str, str]]) -> str:
+    named = [f"{title} ({code})" for code, title in items]
+    if len(named) <= 1:
+        return "".join(named)
+    return "; ".join(named[:-1]) + "; and " + named[-1]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def summary_paragraph(rows: list[tuple[str, str, Signal | None]]) -> str | None:
+    """The covering report's paragraph: special causes, assurance failures, outlook misses.
+
+    `rows` are (code, title, this quarter's signal) in catalogue order; None where the
+    marts hold no signals at all.
+    """
+    signals = [(code, title, s) for code, title, s in rows if s is not None]
+    if not signals:
+        return None
+    judged = [row for row in signals if row[2].spc_status == "ok"]
+    concern = [(c, t) for c, t, s in judged if s.variation == "special cause concern"]
+    better = [(c, t) for c, t, s in judged if s.variation == "special cause improvement"]
+    fails = [(c, t) for c, t, s in judged if s.assurance == "consistently fails"]
+    misses = [(c, t) for c, t, s in signals if s.outlook == "likely to miss"]
+    parts = [
+        f"Statistical process control: of the {_count(len(judged), 'indicator', 'indicators')}"
+        f" with process limits this quarter, {len(concern)} "
+        f"{'shows' if len(concern) == 1 else 'show'} special-cause concern"
+        + (f" ({_names(concern)})" if concern else "")
+        + f" and {len(better)} special-cause improvement"
+        + (f" ({_names(better)})" if better else "")
+        + "; the other movements are within the usual range of variation."
+    ]
+    if fails:
+        parts.append(
+            "The process will not meet the target without a change (assurance "
+            f"‘consistently fails’) for {_names(fails)}."
+        )
+    else:
+        parts.append("No indicator's process consistently fails its target.")
+    if misses:
+        parts.append(
+            f"On the year-end outlook, the target is unlikely to be met for {_names(misses)}."
+        )
+    else:
+        parts.append("No indicator's year-end outlook is likely to miss its target.")
+    return " ".join(parts)
