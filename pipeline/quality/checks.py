@@ -101,6 +101,46 @@ where quarter_key in (select unnest($keys))
 order by all
 """
 
+# spec/signals.md: the limits are mean -/+ 2.66 x MR-bar and the 2-sigma lines two
+# thirds of the way out, so they are ordered whenever they exist.
+_SIGNAL_LIMITS_ORDERED = """
+select quarter_key, indicator_code
+from mart_indicator_signal
+where quarter_key in (select unnest($keys))
+    and spc_status = 'ok'
+    and not (
+        spc_lower_limit <= spc_lower_2sigma and spc_lower_2sigma <= spc_mean
+        and spc_mean <= spc_upper_2sigma and spc_upper_2sigma <= spc_upper_limit
+    )
+order by all
+"""
+
+# The published value is rounded to the indicator's decimals while the interval is of
+# the exact ratio, so the value may sit up to half a unit of its last decimal outside.
+_SIGNAL_INTERVAL_HOLDS_VALUE = """
+select s.quarter_key, s.indicator_code, f.value, s.interval_lower, s.interval_upper
+from mart_indicator_signal as s
+join fct_indicator_quarter as f using (quarter_key, indicator_code)
+join dim_indicator as i on i.code = s.indicator_code
+where s.quarter_key in (select unnest($keys))
+    and s.interval_lower is not null
+    and (
+        f.value is null
+        or f.value < s.interval_lower - 0.5 * pow(10, -i.decimals)
+        or f.value > s.interval_upper + 0.5 * pow(10, -i.decimals)
+    )
+order by all
+"""
+
+_SIGNAL_OUTLOOK_HOLDS_POINT = """
+select quarter_key, indicator_code, outlook_lower, outlook_value, outlook_upper
+from mart_indicator_signal
+where quarter_key in (select unnest($keys))
+    and outlook is not null
+    and not (outlook_lower <= outlook_value and outlook_value <= outlook_upper)
+order by all
+"""
+
 
 @dataclass(frozen=True)
 class QueryCheck:
@@ -171,5 +211,33 @@ QUERY_CHECKS = [
         passed="Both comparison quarters are loaded.",
         failed="Direction of travel shows n/a because a comparison quarter is not loaded "
         "(quarter, comparison, missing quarter)",
+    ),
+    QueryCheck(
+        "signal_limits_ordered",
+        "mart_indicator_signal",
+        _SIGNAL_LIMITS_ORDERED,
+        blocking=True,
+        description="Process limits are ordered: lower <= lower 2-sigma <= mean <= upper "
+        "2-sigma <= upper.",
+        passed="Every set of process limits is ordered.",
+        failed="Process limits out of order (quarter, code)",
+    ),
+    QueryCheck(
+        "signal_interval_holds_value",
+        "mart_indicator_signal",
+        _SIGNAL_INTERVAL_HOLDS_VALUE,
+        blocking=True,
+        description="Every 95% interval holds its published value (to its rounding).",
+        passed="Every interval holds its value.",
+        failed="Interval does not hold the published value (quarter, code, value, lower, upper)",
+    ),
+    QueryCheck(
+        "signal_outlook_range_holds_point",
+        "mart_indicator_signal",
+        _SIGNAL_OUTLOOK_HOLDS_POINT,
+        blocking=True,
+        description="Every year-end outlook's 80% range holds its projected value.",
+        passed="Every outlook range holds its projection.",
+        failed="Outlook range does not hold its projection (quarter, code, lower, value, upper)",
     ),
 ]
