@@ -22,8 +22,11 @@ from pipeline.report.errors import (
     MartsNotFoundError,
     QuarterNotFoundError,
 )
+from pipeline.report.signals import TABLE as SIGNAL_TABLE
+from pipeline.report.signals import Signal, load_signals
 
 TREND_QUARTERS = 8
+XMR_QUARTERS = 12  # spec/signals.md: the process-limit window
 REPORT_TABLES = ("dim_indicator", "dim_quarter", "fct_indicator_quarter", "mart_rag_summary")
 
 
@@ -91,6 +94,10 @@ class IndicatorReport:
     indicator: Indicator
     fact: Fact  # an empty Fact when the indicator has no row for the quarter
     trend: list[TrendPoint]
+    # mart_indicator_signal (None where the marts predate it): the quarter's row, and
+    # the rows of the last twelve quarters for the XmR chart, oldest first.
+    signal: Signal | None = None
+    xmr: list[tuple[Quarter, Signal | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,9 @@ def open_marts(marts_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect(":memory:")
         for table, source in sources.items():
             con.execute(f"create view {table} as select * from {source}")
+        signals = _parquet_source(marts_dir, SIGNAL_TABLE)  # optional: added in 0.2.0
+        if signals is not None:
+            con.execute(f"create view {SIGNAL_TABLE} as select * from {signals}")
     try:
         yield con
     finally:
@@ -189,11 +199,13 @@ def quarter_ref(quarters: dict[str, Quarter], key: str | None) -> Quarter:
     return Quarter(key=key, label=parsed.label if parsed else key, loaded=False)
 
 
-def trend_quarters(quarters: dict[str, Quarter], quarter_key: str) -> list[Quarter]:
-    """The eight quarters up to and including `quarter_key`, oldest first."""
+def trend_quarters(
+    quarters: dict[str, Quarter], quarter_key: str, count: int = TREND_QUARTERS
+) -> list[Quarter]:
+    """The `count` (eight) quarters up to and including `quarter_key`, oldest first."""
     chain: list[Quarter] = []
     key: str | None = quarter_key
-    while key and len(chain) < TREND_QUARTERS:
+    while key and len(chain) < count:
         current = quarter_ref(quarters, key)
         chain.append(current)
         parsed = QuarterKey.try_parse(key)
@@ -244,11 +256,15 @@ def load_committee_report(
     indicators = [item for item in catalogue if item.committee == committee]
     window = trend_quarters(quarters, quarter_key)
     facts = _load_facts(con, [q.key for q in window], [i.code for i in indicators])
+    xmr_window = trend_quarters(quarters, quarter_key, XMR_QUARTERS)
+    signals = load_signals(con, [q.key for q in xmr_window], [i.code for i in indicators])
     reports = [
         IndicatorReport(
             indicator=indicator,
             fact=facts.get((indicator.code, quarter_key), Fact(quarter_key=quarter_key)),
             trend=[TrendPoint(q, facts.get((indicator.code, q.key))) for q in window],
+            signal=signals.get((indicator.code, quarter_key)),
+            xmr=[(q, signals.get((indicator.code, q.key))) for q in xmr_window] if signals else [],
         )
         for indicator in indicators
     ]

@@ -25,6 +25,8 @@ from pipeline.report.formatting import (
     rag_badge,
     tolerance_words,
 )
+from pipeline.report.signal_view import SignalView, covering_paragraph, signal_view
+from pipeline.report.symbols import key as symbol_key
 
 TEMPLATES = Path(__file__).parent / "templates"
 CORRECTIVE_ACTION_MISSING = "Corrective action not supplied"
@@ -59,6 +61,7 @@ class IndicatorView:
     chart: Markup
     chart_description: str
     trend: list[TrendRow]
+    signal: SignalView | None = None  # None where the marts hold no mart_indicator_signal
 
 
 @cache
@@ -139,6 +142,7 @@ def indicator_view(item: IndicatorReport, report: CommitteeReport) -> IndicatorV
         chart=Markup(trend_chart_svg(item)),
         chart_description=describe_trend(item),
         trend=_trend_rows(item),
+        signal=signal_view(item, report),
     )
 
 
@@ -169,6 +173,8 @@ def render_html(report: CommitteeReport) -> str:
         summary_blocks=summary_blocks(report.summary.summary_text or ""),
         indicators=[indicator_view(item, report) for item in report.indicators],
         rag=RAG_BADGES,
+        signal_paragraph=covering_paragraph(report),
+        signal_key=symbol_key(),
         council=council_name(),
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
     )

@@ -12,8 +12,6 @@ from typing import Any
 
 import duckdb
 
-from pipeline.report.formatting import with_unit
-
 TABLE = "mart_indicator_signal"
 MULTIPLIERS = {"percent": Decimal(100), "rate": Decimal(10_000)}
 
@@ -84,7 +82,8 @@ def load_signals(
 
 
 def _number(value: Decimal, unit: str, decimals: int) -> str:
-    return with_unit(f"{float(value):,.{decimals}f}", unit)
+    text = f"{float(value):,.{decimals}f}"
+    return {"percent": f"{text}%", "rate": f"{text} per 10,000"}.get(unit, text)
 
 
 def change_words(signal: Signal | None, previous: str, year_ago: str) -> str:

@@ -45,6 +45,11 @@ def _fmt(value: float, indicator: Indicator) -> str:
     return f"{text}%" if indicator.unit == "percent" else text
 
 
+def _short_label(label: str) -> str:
+    year, _, quarter = label.partition(" ")
+    return f"{year[2:]}\n{quarter}" if len(year) == 7 and year[4] == "/" else label
+
+
 def _marker(signal: Signal) -> tuple[str, str]:
     variation = signal.variation or ""
     if variation.endswith("improvement"):
@@ -57,8 +62,8 @@ def _marker(signal: Signal) -> tuple[str, str]:
 def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target) -> Figure:
     values = [_value(p.signal) for p in points]
     xs = list(range(len(points)))
-    fig = Figure(figsize=(6.6, 2.9))
-    ax = fig.add_axes((0.09, 0.17, 0.68, 0.78))
+    fig = Figure(figsize=(6.6, 2.4))
+    ax = fig.add_axes((0.09, 0.2, 0.68, 0.75))
     lines = [
         (float(current.spc_upper_limit), "Upper process limit", LIMIT_COLOUR, "--"),
         (float(current.spc_mean), "Mean", LIMIT_COLOUR, "-"),
@@ -88,7 +93,8 @@ def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target)
     top, bottom = max(finite) + span * 0.15, min(finite) - span * 0.1
     ax.set_ylim(bottom, top)
     ax.set_xlim(-0.6, len(points) - 0.4)
-    ax.set_xticks(xs, [p.label.replace(" ", "\n", 1) for p in points], fontsize=7)
+    # "2021/22 Q2" as "21/22" over "Q2": twelve quarters fit the axis without overlapping.
+    ax.set_xticks(xs, [_short_label(p.label) for p in points], fontsize=7)
     ax.yaxis.set_major_formatter(_axis_formatter(indicator.unit))
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)
     ax.set_axisbelow(True)
