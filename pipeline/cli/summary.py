@@ -13,6 +13,8 @@ import duckdb
 
 from pipeline.core.errors import UserError
 from pipeline.core.settings import DATABASE_NAME
+from pipeline.report.signals import load_signals, summary_paragraph
+from pipeline.report.symbols import variation_symbol
 
 # spec/rules.md "Direction of travel": the arrow shows performance, not the number.
 ARROWS = {
@@ -23,10 +25,17 @@ ARROWS = {
     "down": "↓ down",
 }
 RAG_MARKS = {"Green": "● Green", "Amber": "▲ Amber", "Red": "■ Red"}
+# spec/signals.md, in words a terminal can show (the report draws the symbols).
+ASSURANCE_MARKS = {
+    "consistently passes": "✓ passes",
+    "consistently fails": "✗ fails",
+    "hit and miss": "± hit and miss",
+}
+NO_LIMITS = {"too few points": "too few points", "not applicable": "n/a"}
 
 _ROWS = """
 select f.indicator_code, i.title, i.unit, i.decimals, f.value, f.target, f.rag_status,
-       f.dot_short_term, f.dot_long_term, f.london_average
+       f.dot_short_term, f.dot_long_term, f.london_average, i.polarity
 from fct_indicator_quarter as f
 join dim_indicator as i on i.code = f.indicator_code
 where f.quarter_key = $quarter and i.committee = $committee
@@ -58,7 +67,9 @@ def format_summary(marts_dir: Path, quarter_key: str, committee: str | None = No
         blocks = []
         for name, text in summaries:
             rows = con.execute(_ROWS, {"quarter": quarter_key, "committee": name}).fetchall()
-            blocks.append(f"{name}, {quarter_key}\n\n{text}\n\n{_table(rows)}")
+            signals = load_signals(con, [quarter_key], [row[0] for row in rows])
+            block = f"{name}, {quarter_key}\n\n{text}\n\n{_table(rows, signals, quarter_key)}"
+            blocks.append(block + _signal_notes(rows, signals, quarter_key))
         return "\n\n".join(blocks)
     finally:
         con.close()
@@ -71,10 +82,20 @@ def format_value(value: Decimal | None, unit: str, decimals: int) -> str:
     return f"{number}%" if unit == "percent" else number
 
 
-def _table(rows: list[tuple]) -> str:
+def _variation(signal, polarity: str) -> str:
+    if signal is None:
+        return ""
+    symbol = variation_symbol(signal.variation, polarity)
+    return symbol.short if symbol else NO_LIMITS.get(signal.spc_status, "")
+
+
+def _table(rows: list[tuple], signals: dict, quarter_key: str) -> str:
     header = ("Code", "Indicator", "Value", "Target", "RAG", "Short term", "Long term", "London")
-    body = [
-        (
+    if signals:
+        header += ("Variation", "Assurance")
+    body = []
+    for code, title, unit, decimals, value, target, rag, short, long, london, polarity in rows:
+        row = (
             code,
             title if len(title) <= 48 else title[:47] + "…",
             format_value(value, unit, decimals),
@@ -84,8 +105,11 @@ def _table(rows: list[tuple]) -> str:
             ARROWS.get(long, "n/a"),
             format_value(london, unit, decimals) if london is not None else "",
         )
-        for code, title, unit, decimals, value, target, rag, short, long, london in rows
-    ]
+        if signals:
+            signal = signals.get((code, quarter_key))
+            assurance = ASSURANCE_MARKS.get(signal.assurance, "") if signal else ""
+            row += (_variation(signal, polarity), assurance)
+        body.append(row)
     widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
     lines = [
         "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True))
@@ -93,3 +117,18 @@ def _table(rows: list[tuple]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _signal_notes(rows: list[tuple], signals: dict, quarter_key: str) -> str:
+    """The report's paragraph on special causes and the outlook, and the small numbers."""
+    if not signals:
+        return ""
+    mine = [(row[0], row[1], signals.get((row[0], quarter_key))) for row in rows]
+    notes = [summary_paragraph(mine) or ""]
+    small = [code for code, _, signal in mine if signal is not None and signal.small_numbers]
+    if small:
+        notes.append(
+            f"Small numbers ({', '.join(small)}): a change of one child moves the figure "
+            "noticeably."
+        )
+    return "\n\n" + "\n".join(note for note in notes if note)
