@@ -101,6 +101,8 @@ def versions(sample_run, tmp_path_factory):
     con.execute("update dim_quarter set label = label || ' (new)'")
     con.execute("update fct_indicator_quarter set run_id = 'new-run'")
     con.execute("update mart_rag_summary set summary_text = 'new ' || summary_text")
+    con.execute("update mart_indicator_signal set spc_status = 'new ' || spc_status")
+    con.execute("update mart_outlook_backtest set calibration = 'new ' || calibration")
     con.execute(
         "insert into audit_rejected_rows (quarter_key, extract, rule, severity, run_id) "
         "values ('2021-22-Q2', 'commentary', 'new', 'warning', 'new-run')"

@@ -364,7 +364,9 @@ def test_backtest():
         row("2020-21-Q3", 63.0, 62.5, 63.5),  # outside, error 1
         row("2021-22-Q1", 50.0, 45.0, 55.0),  # no outturn yet: not counted
     ]
-    [result] = build_backtest(signals, {("X", "2020-21"): 64.0})
+    [result, untested] = build_backtest(signals, {("X", "2020-21"): 64.0}, eligible=["Y"])
+    assert (untested["indicator_code"], untested["projections_made"]) == ("Y", 0)
+    assert untested["calibration"] == "no outturn yet"
     assert result["projections_made"] == 3
     assert result["outturns_in_range"] == 2
     assert result["share_in_range"] == approx(2 / 3)

@@ -36,13 +36,15 @@ def calibration(made: int, inside: int) -> str:
 
 
 def build_backtest(
-    signals: Iterable[Mapping[str, Any]], outturns: Mapping[tuple[str, str], float]
+    signals: Iterable[Mapping[str, Any]],
+    outturns: Mapping[tuple[str, str], float],
+    eligible: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
-    """One row per indicator that has ever had an outlook.
+    """One row per indicator that has had an outlook, or could have one (`eligible`).
 
     `outturns` maps (indicator_code, financial year) to the published Q4 value.
     """
-    tested: dict[str, list[tuple[str, float, bool]]] = {}
+    tested: dict[str, list[tuple[str, float, bool]]] = {code: [] for code in eligible}
     for row in signals:
         if row["outlook_value"] is None:
             continue

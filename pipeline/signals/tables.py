@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipeline.signals.backtest import BACKTEST_COLUMNS, build_backtest
 from pipeline.signals.build import SIGNAL_COLUMNS, IndicatorInfo, build_signals
+from pipeline.signals.outlook import BASES
 from pipeline.signals.own import Point
 
 SIGNAL_TABLE = "mart_indicator_signal"
@@ -128,7 +129,15 @@ def write_signal_marts(con: duckdb.DuckDBPyConnection) -> Written:
     outturns = {
         (code, year): float(value) for code, year, value in con.execute(_OUTTURNS).fetchall()
     }
-    backtest = build_backtest(signals, outturns)
+    # Every indicator the outlook applies to gets a row, projections or not yet.
+    eligible = [
+        info.code
+        for info in indicators
+        if info.basis in BASES
+        and info.polarity in ("higher", "lower")
+        and any(code == info.code for code, _ in q4_targets)
+    ]
+    backtest = build_backtest(signals, outturns, eligible)
     return Written(
         signal_rows=_write(con, SIGNAL_TABLE, signals, SIGNAL_COLUMNS, _SIGNAL_TYPES),
         backtest_rows=_write(con, BACKTEST_TABLE, backtest, BACKTEST_COLUMNS, _BACKTEST_TYPES),
