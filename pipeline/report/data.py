@@ -257,6 +257,8 @@ def load_committee_report(
     window = trend_quarters(quarters, quarter_key)
     facts = _load_facts(con, [q.key for q in window], [i.code for i in indicators])
     xmr_window = trend_quarters(quarters, quarter_key, XMR_QUARTERS)
+    while xmr_window and not xmr_window[0].loaded:  # before the first loaded quarter
+        xmr_window.pop(0)
     signals = load_signals(con, [q.key for q in xmr_window], [i.code for i in indicators])
     reports = [
         IndicatorReport(

@@ -73,7 +73,7 @@ def _no_assurance(status: str | None, untargeted: bool, cumulative: bool) -> str
     if untargeted:
         return "No target"
     if cumulative:
-        return "Not applicable (cumulative target)"
+        return "n/a (cumulative target)"
     return NO_LIMITS.get(status or "", "–")
 
 
