@@ -85,3 +85,65 @@ def test_symbols_have_words_and_differ():
     drawings = [s.svg for s in variations + assurances]
     assert len(set(drawings)) == len(drawings) == 10
     assert all('aria-hidden="true"' in svg for svg in drawings)
+
+
+def test_signal_checks_find_broken_rows():
+    """The three blocking checks of mart_indicator_signal, on rows broken on purpose."""
+    import duckdb
+
+    from pipeline.quality.checks import QUERY_CHECKS
+
+    checks = {c.name: c for c in QUERY_CHECKS if c.asset == "mart_indicator_signal"}
+    assert set(checks) == {
+        "signal_limits_ordered",
+        "signal_interval_holds_value",
+        "signal_outlook_range_holds_point",
+    }
+    assert all(c.blocking for c in checks.values())
+    con = duckdb.connect()
+    con.execute("create table dim_indicator (code varchar, decimals integer)")
+    con.execute("insert into dim_indicator values ('A', 1), ('B', 1), ('C', 1)")
+    con.execute(
+        "create table fct_indicator_quarter (quarter_key varchar, indicator_code varchar, "
+        "value decimal(18,6))"
+    )
+    # A's value 50.0 is inside its interval; B's 50.0 is 0.06 above 49.94 (more than the
+    # half-unit rounding allowance of 0.05); C's 50.0 is 0.04 above (within it).
+    con.execute(
+        "insert into fct_indicator_quarter values ('q', 'A', 50), ('q', 'B', 50), ('q', 'C', 50)"
+    )
+    con.execute(
+        """create table mart_indicator_signal as select * from (values
+        ('q', 'A', 'ok', 1.0, 2.0, 3.0, 4.0, 5.0, 40.0, 60.0, 'uncertain', 1.0, 2.0, 3.0),
+        ('q', 'B', 'ok', 1.0, 2.5, 2.0, 4.0, 5.0, 40.0, 49.94, 'uncertain', 1.0, 4.0, 3.0),
+        ('q', 'C', 'too few points', null, null, null, null, null, 40.0, 49.96, null,
+         null, null, null)
+        ) as t(quarter_key, indicator_code, spc_status, spc_lower_limit, spc_lower_2sigma,
+               spc_mean, spc_upper_2sigma, spc_upper_limit, interval_lower, interval_upper,
+               outlook, outlook_lower, outlook_value, outlook_upper)"""
+    )
+    found = {
+        name: [row[:2] for row in con.execute(check.sql, {"keys": ["q"]}).fetchall()]
+        for name, check in checks.items()
+    }
+    assert found == {
+        "signal_limits_ordered": [("q", "B")],  # 2-sigma line above the mean
+        "signal_interval_holds_value": [("q", "B")],
+        "signal_outlook_range_holds_point": [("q", "B")],  # 4 above the upper end 3
+    }
+
+
+def test_definitions_schedule_the_signal_marts_before_publishing():
+    import dagster as dg
+
+    from pipeline.definitions import load_definitions
+
+    defs = load_definitions()
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"mart_indicator_signal", "mart_outlook_backtest"} <= keys
+    published = graph.get(dg.AssetKey("published_marts"))
+    parents = {key.to_user_string() for key in published.parent_keys}
+    assert {"mart_indicator_signal", "mart_outlook_backtest"} <= parents
+    signal = graph.get(dg.AssetKey("mart_indicator_signal"))
+    assert "fct_indicator_quarter" in {key.to_user_string() for key in signal.parent_keys}
