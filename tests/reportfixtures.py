@@ -103,7 +103,7 @@ LONDON = {
     "CSC-LTPS": ((68.0, "2019/20"), (69.0, "2020/21")),
     "EDU-GOP": ((88.0, "2020"), (89.0, "2021")),
     "EDU-GOS": ((84.0, "2020"), (84.5, "2021")),
-    "EDU-NEET": ((3.6, "2020"), (3.4, "2021")),
+    "EDU-NEET": ((3.6, "2020"), (3.4, "2021-22")),  # the report's own year: no period shown
 }
 
 SW2_ACTION = (
@@ -118,6 +118,9 @@ PERM_ACTION = (
 # (quarter, code) -> corrective action; a Red row not listed here has none.
 CORRECTIVE = {(QUARTER, "CSC-SW2"): SW2_ACTION, (QUARTER, "CSC-PERM"): PERM_ACTION}
 NO_COMMENTARY = {"EDU-PEX"}
+# Who answers for the commentary (commentary.csv OWNER); EDU-SUS has commentary but no owner.
+OWNERS = {"CSC": "Head of Children's Social Care", "EDU": "Head of Education"}
+NO_OWNER = NO_COMMENTARY | {"EDU-SUS"}
 
 MONTHS = ["April", "May", "June", "July", "August", "September", "October", "November",
           "December", "January", "February", "March"]  # fmt: skip
@@ -141,7 +144,8 @@ create table fct_indicator_quarter (
     previous_quarter_key varchar, previous_quarter_value decimal(18,6), dot_short_term varchar,
     year_ago_quarter_key varchar, year_ago_value decimal(18,6), dot_long_term varchar,
     london_average decimal(18,6), london_average_period varchar,
-    commentary varchar, corrective_action varchar, source_rows integer,
+    commentary varchar, corrective_action varchar, commentary_owner varchar,
+    source_rows integer,
     run_id varchar, loaded_at timestamp with time zone);
 create table mart_rag_summary (
     quarter_key varchar, committee varchar, indicators_selected integer,
@@ -221,13 +225,14 @@ def _fact(code: str, polarity: str, index: int, loaded_at: datetime) -> tuple:
     rag = _rag(value, target_value, threshold, polarity)
     london = LONDON.get(code, ((None, None), (None, None)))[0 if index < 4 else 1]
     commentary = None if code in NO_COMMENTARY else f"Commentary on {code} for {key}."
+    owner = None if code in NO_OWNER else OWNERS[code[:3]]
     _, _, _, _, _, _, _, previous_key, year_ago_key = quarter_row(key)
     return (
         key, code, None, None, value, value is not None,
         target_value, kind, tolerance, threshold, rag,
         previous_key, previous, _dot(value, previous, polarity),
         year_ago_key, year_ago, _dot(value, year_ago, polarity),
-        _dec(london[0]), london[1], commentary, CORRECTIVE.get((key, code)),
+        _dec(london[0]), london[1], commentary, CORRECTIVE.get((key, code)), owner,
         100 + index, "fixture-run", loaded_at,
     )  # fmt: skip
 
@@ -324,7 +329,7 @@ def build_marts(marts_dir: Path, *, parquet: bool = True, duckdb_file: bool = Tr
         "insert into dim_quarter values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [quarter_row(key) for key in QUARTERS],
     )
-    con.executemany(f"insert into fct_indicator_quarter values ({', '.join('?' * 24)})", facts)
+    con.executemany(f"insert into fct_indicator_quarter values ({', '.join('?' * 25)})", facts)
     _in_contract_shape(con)
     con.executemany(
         f"insert into mart_rag_summary values ({', '.join('?' * 13)})",

@@ -256,6 +256,51 @@ def test_values_targets_and_tolerances_are_formatted_in_their_units(q2):
     assert "Up from 2021/22 Q1 (236)" in sections[section_id("CSC-CIC")]
 
 
+def _overview_rows(html: str) -> dict[str, list[str]]:
+    """The at-a-glance table's cells (text) by indicator code."""
+    table = re.search(r'<table class="overview">(.*?)</table>', html, flags=re.S).group(1)
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)[1:]:
+        cells = [
+            squash(re.sub(r"<[^>]+>", " ", c))
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)
+        ]
+        rows[cells[0].split()[0]] = cells
+    return rows
+
+
+def test_at_a_glance_table_has_the_london_average_with_its_period(q2):
+    """reportfixtures.LONDON, latest for 2021/22 Q2: PERM 15 (2020/21), CICR 51 (2019/20),
+    GOP 89 (2021, an academic year), NEET 3.4 (2021-22, the report's own year: no period)."""
+    html = q2[1]
+    assert '<th scope="col">London average</th>' in html
+    rows = _overview_rows(html)
+    assert rows["CSC-PERM"][-1] == "15% (2020/21)"
+    assert rows["CSC-CICR"][-1] == "51 per 10,000 (2019/20)"
+    assert rows["EDU-GOP"][-1] == "89% (2021)"
+    assert rows["EDU-NEET"][-1] == "3.4%"
+    assert rows["CSC-CIC"][-1] == "–"  # no London row for the count of children in care
+    assert all(len(cells) == 7 for cells in rows.values())
+
+
+def test_same_year_reads_the_free_text_period_labels():
+    from pipeline.report.render import same_year
+
+    assert same_year("2021-22", "2021-22") and same_year("2021/22", "2021-22")
+    assert same_year(" 2021 / 22 ", "2021-22")
+    assert not same_year("2020-21", "2021-22") and not same_year("2021", "2021-22")
+    assert not same_year(None, "2021-22") and not same_year("2021-22", None)
+
+
+def test_commentary_owner_is_printed_with_commentary_and_corrective_action(q2):
+    sections = q2[3]
+    sw2 = sections[section_id("CSC-SW2")]
+    owner = "Owner: Head of Children's Social Care"
+    assert sw2.index("Commentary") < sw2.index(squash(SW2_ACTION)) < sw2.index(owner)
+    assert "Owner: Head of Education" in sections[section_id("EDU-GOP")]
+    assert "Owner: not supplied" in sections[section_id("EDU-SUS")]  # commentary, no OWNER
+
+
 def test_missing_comparison_is_shown_as_na(q2):
     pex = q2[3][section_id("EDU-PEX")]
     assert "Same as 2021/22 Q1 (0.06%)" in pex
@@ -465,3 +510,202 @@ def test_summary_text_on_one_line_is_still_laid_out_as_the_report_does():
         ),
         ("CSC-PERM and CSC-SW2 are Red.", []),
     ]
+
+
+# --- chart labels: measured from the SVG ---------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def _charts(html: str) -> dict[str, str]:
+    found = re.findall(r'(<svg class="trend-chart".*?</svg>)', html, flags=re.S)
+    return {re.search(r'aria-labelledby="chart-([a-z0-9-]+)-title', s).group(1): s for s in found}
+
+
+def _text_boxes(root) -> list[tuple[str, str, tuple[float, float, float, float]]]:
+    """(group id, text, (left, top, right, bottom)) of every <text>, in SVG units (y down).
+
+    The width, height and descent are DejaVu Sans's own metrics at the element's font size
+    (the font the page and the PDF use), measured independently of the chart's layout code.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath()
+    boxes = []
+
+    def walk(element, group):
+        group = element.get("id", group) if element.tag == f"{SVG}g" else group
+        if element.tag == f"{SVG}text":
+            style = dict(
+                part.split(":", 1) for part in element.get("style").split(";") if ":" in part
+            )
+            style = {k.strip(): v.strip() for k, v in style.items()}
+            size = float(style["font-size"].removesuffix("px"))
+            transform = element.get("transform", "")
+            assert re.fullmatch(r"(rotate\(-?0 [\d. -]+\))?|translate\([\d. -]+\)", transform), (
+                f"unexpected text transform {transform!r}"
+            )
+            if transform.startswith("translate"):
+                x, y = (float(v) for v in transform[10:-1].split())
+            else:
+                x, y = float(element.get("x")), float(element.get("y"))
+            width, height, descent = measure.get_text_width_height_descent(
+                element.text, FontProperties(family="DejaVu Sans", size=size), ismath=False
+            )
+            anchor = style.get("text-anchor", "start")
+            left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+            boxes.append(
+                (group, element.text, (left, y - height + descent, left + width, y + descent))
+            )
+        for child in element:
+            walk(child, group)
+
+    walk(root, "")
+    return boxes
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _polylines(d: str) -> list[list[tuple[float, float]]]:
+    """The straight-line subpaths of an SVG path (M, L and z only, as matplotlib writes lines)."""
+    lines: list[list[tuple[float, float]]] = []
+    for command, numbers in re.findall(r"([MLz])([^MLz]*)", d):
+        values = [float(v) for v in numbers.split()]
+        points = list(zip(values[::2], values[1::2], strict=True))
+        if command == "M":
+            lines.append(points)
+        elif command == "L":
+            lines[-1].extend(points)
+        else:
+            lines[-1].append(lines[-1][0])
+    return lines
+
+
+def _segment_meets_box(p, q, box) -> bool:
+    """Liang-Barsky: does the segment p-q pass through the rectangle?"""
+    left, top, right, bottom = box
+    t0, t1 = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for edge_p, edge_q in (
+        (-dx, p[0] - left),
+        (dx, right - p[0]),
+        (-dy, p[1] - top),
+        (dy, bottom - p[1]),
+    ):
+        if edge_p == 0:
+            if edge_q < 0:
+                return False
+            continue
+        t = edge_q / edge_p
+        if edge_p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
+
+
+def _inside(point, polygon) -> bool:
+    x, y = point
+    crossings = 0
+    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:], strict=False):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            crossings += 1
+    return crossings % 2 == 1
+
+
+def _marks(root, group_id: str) -> tuple[list, list]:
+    """The polylines and marker boxes drawn in the group `group_id` (a series)."""
+    group = next((g for g in root.iter(f"{SVG}g") if g.get("id") == group_id), None)
+    if group is None:
+        return [], []
+    drawn = [path for path in group.iter(f"{SVG}path") if not path.get("id")]  # not marker defs
+    lines = [line for path in drawn for line in _polylines(path.get("d", ""))]
+    defs = {p.get("id"): p.get("d") for p in root.iter(f"{SVG}path") if p.get("id")}
+    markers = []
+    for use in group.iter(f"{SVG}use"):
+        shape = [float(v) for v in re.findall(r"-?\d+\.?\d*", defs[use.get(f"{XLINK}href")[1:]])]
+        half = max(abs(v) for v in shape)
+        x, y = float(use.get("x")), float(use.get("y"))
+        markers.append((x - half, y - half, x + half, y + half))
+    return lines, markers
+
+
+def label_problems(svg: str) -> list[str]:
+    """Every text that leaves the chart or overlaps another text, a line, a marker or the band."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    prefix = root.get("aria-labelledby").split()[0].removesuffix("-title")
+    boxes = _text_boxes(root)
+    problems = [
+        f"{text!r} leaves the chart {box}"
+        for _, text, box in boxes
+        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height
+    ]
+    for i, (_, text, box) in enumerate(boxes):
+        for _, other, other_box in boxes[i + 1 :]:
+            if _overlap(box, other_box):
+                problems.append(f"{text!r} overlaps {other!r}")
+    series = {
+        name: _marks(root, f"{prefix}-{name}")
+        for name in ("council-value", "target", "london-average")
+    }
+    band = _marks(root, f"{prefix}-amber-band")[0]
+    for group, text, box in boxes:
+        if "-value-label-" not in group:
+            continue
+        for name, (lines, markers) in series.items():
+            if any(
+                _segment_meets_box(p, q, box)
+                for line in lines
+                for p, q in zip(line, line[1:], strict=False)
+            ):
+                problems.append(f"value label {text!r} crosses the {name} line")
+            if any(_overlap(box, marker) for marker in markers):
+                problems.append(f"value label {text!r} covers a {name} marker")
+        corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
+        on_band = any(
+            _segment_meets_box(p, q, box)
+            for polygon in band
+            for p, q in zip(polygon, polygon[1:], strict=False)
+        ) or any(_inside(corner, polygon) for polygon in band for corner in corners)
+        if on_band:
+            problems.append(f"value label {text!r} sits on the amber band")
+    return problems
+
+
+def test_the_label_check_sees_overlaps_and_clipping():
+    """The checker itself: a label on a line, on another label and off the edge are caught."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50" '
+        'aria-labelledby="chart-x-title">'
+        '<g id="chart-x-london-average"><path d="M 0 20 L 100 20"/></g>'
+        '<g id="chart-x-value-label-0"><text style="font-size: 8px; font-family: \'DejaVu Sans\'; '
+        'text-anchor: middle" x="30" y="23">45.1</text></g>'
+        '<g id="chart-x-value-label-1"><text style="font-size: 8px; font-family: \'DejaVu Sans\'" '
+        'x="32" y="45">40.0</text></g>'
+        '<g id="chart-x-series-label-0"><text style="font-size: 8px; font-family: \'DejaVu Sans\'" '
+        'x="34" y="47">Target</text><text style="font-size: 8px; font-family: \'DejaVu Sans\'" '
+        'x="90" y="6">London average</text></g></svg>'
+    )
+    problems = label_problems(svg)
+    assert "value label '45.1' crosses the london-average line" in problems
+    assert "'40.0' overlaps 'Target'" in problems
+    assert any(p.startswith("'London average' leaves the chart") for p in problems)
+    assert len(problems) == 3, problems
+
+
+@pytest.mark.parametrize("quarter", [QUARTER, PREVIOUS])
+def test_no_chart_label_overlaps_another_a_line_the_band_or_the_edge(marts, tmp_path, quarter):
+    files = render_report(marts, quarter, COMMITTEE, out_dir=tmp_path)
+    charts = _charts(files[0].html.read_text(encoding="utf-8"))
+    assert len(charts) == len(CODES)
+    problems = {code: label_problems(svg) for code, svg in charts.items()}
+    assert {code: found for code, found in problems.items() if found} == {}

@@ -315,6 +315,7 @@ def test_commentary_and_corrective_action_are_carried():
     assert row["rag_status"] == "Red"
     assert row["commentary"] == "Turnover of staff over the summer."
     assert row["corrective_action"] == "Recruiting social workers."
+    assert row["commentary_owner"] == "Head of service"
 
 
 # --- the summary ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io
 import math
 import os
 import re
+import textwrap
 from decimal import Decimal
 from html import escape
 
@@ -18,6 +19,12 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from pipeline.report.chart_layout import (
+    place_value_labels,
+    spread_end_labels,
+    value_axis,
+    value_locator,
+)
 from pipeline.report.data import IndicatorReport, TrendPoint
 from pipeline.report.formatting import format_exact, format_value, polarity_words
 
@@ -66,16 +73,6 @@ def _last(values: list[float]) -> float | None:
     return finite[-1] if finite else None
 
 
-def _spread(labels: list[tuple[float, str, str]], gap: float) -> list[tuple[float, str, str]]:
-    """Move end labels apart vertically so they do not overlap."""
-    placed: list[tuple[float, str, str]] = []
-    for y, text, colour in sorted(labels):
-        if placed and y - placed[-1][0] < gap:
-            y = placed[-1][0] + gap
-        placed.append((y, text, colour))
-    return placed
-
-
 def _axis_formatter(unit: str) -> FuncFormatter:
     if unit == "percent":
         return FuncFormatter(lambda v, _pos: f"{v:g}%")
@@ -91,7 +88,7 @@ def _draw(item: IndicatorReport) -> Figure:
     xs = list(range(len(trend)))
 
     fig = Figure(figsize=(6.6, 2.9))
-    ax = fig.add_axes((0.09, 0.17, 0.68, 0.78))
+    ax = fig.add_axes((0.09, 0.17, 0.68, 0.73))
     band_x, band_lo = _steps(targets)
     _, band_hi = _steps(ambers)
     ax.fill_between(
@@ -103,8 +100,11 @@ def _draw(item: IndicatorReport) -> Figure:
         hatch="///",
         linewidth=0.0,
         zorder=1,
+        gid="amber-band",
     )
-    ax.plot(band_x, band_lo, linestyle="--", color=TARGET_COLOUR, linewidth=1.4, zorder=2)
+    ax.plot(
+        band_x, band_lo, linestyle="--", color=TARGET_COLOUR, linewidth=1.4, zorder=2, gid="target"
+    )
     ax.plot(
         xs,
         london,
@@ -114,6 +114,7 @@ def _draw(item: IndicatorReport) -> Figure:
         color=LONDON_COLOUR,
         linewidth=1.6,
         zorder=3,
+        gid="london-average",
     )
     ax.plot(
         xs,
@@ -124,29 +125,43 @@ def _draw(item: IndicatorReport) -> Figure:
         color=VALUE_COLOUR,
         linewidth=2.2,
         zorder=4,
+        gid="council-value",
     )
+    value_labels = []
     for x, (v, point) in enumerate(zip(values, trend, strict=True)):
         if not math.isnan(v):
             text = format_value(point.fact.value, indicator).replace(" per 10,000", "")
-            ax.annotate(
-                text,
-                (x, v),
-                xytext=(0, 7),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7.5,
-                color=VALUE_COLOUR,
-                zorder=5,
-                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            value_labels.append(
+                ax.annotate(
+                    text,
+                    (x, v),
+                    xytext=(0, 7),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=7.5,
+                    color=VALUE_COLOUR,
+                    zorder=5,
+                    gid=f"value-label-{x}",
+                )
             )
 
-    finite = [v for v in values + targets + ambers + london if not math.isnan(v)] or [0.0]
-    top = max(finite) * 1.2 or 1.0
-    bottom = min(0.0, min(finite) * 1.2)
+    bottom, top = value_axis(values + targets + ambers + london, indicator.unit)
     ax.set_ylim(bottom, top)
     ax.set_xlim(-0.6, len(trend) - 0.4)
     ax.set_xticks(xs, [p.quarter.label.replace(" ", "\n", 1) for p in trend], fontsize=7.5)
+    ax.yaxis.set_major_locator(value_locator())
     ax.yaxis.set_major_formatter(_axis_formatter(indicator.unit))
+    if bottom > 0:
+        start = _axis_formatter(indicator.unit)(bottom, None)
+        fig.text(
+            0.01,
+            0.985,
+            f"The value axis starts at {start}, not at 0.",
+            va="top",
+            fontsize=7.5,
+            color=TARGET_COLOUR,
+            gid="axis-note",
+        )
     ax.grid(axis="y", color="#d0d0d0", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -164,9 +179,9 @@ def _draw(item: IndicatorReport) -> Figure:
     last_target, last_amber = _last(targets), _last(ambers)
     if last_target is not None and last_amber is not None:
         labels.append(((last_target + last_amber) / 2, "Amber band", BAND_EDGE))
-    for y, text, colour in _spread(labels, (top - bottom) * 0.09):
+    end_labels = [
         ax.annotate(
-            text,
+            textwrap.fill(text, 18),
             (1.0, y),
             xycoords=("axes fraction", "data"),
             xytext=(8, 0),
@@ -175,7 +190,12 @@ def _draw(item: IndicatorReport) -> Figure:
             fontsize=8.5,
             color=colour,
             annotation_clip=False,
+            gid=f"series-label-{index}",
         )
+        for index, (y, text, colour) in enumerate(labels)
+    ]
+    place_value_labels(fig, ax, value_labels)
+    spread_end_labels(fig, ax, end_labels)
     return fig
 
 

@@ -81,6 +81,7 @@ class Fact:
     london_average_period: str | None = None
     commentary: str | None = None
     corrective_action: str | None = None
+    commentary_owner: str | None = None
 
 
 @dataclass(frozen=True)

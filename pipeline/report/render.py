@@ -56,8 +56,11 @@ class IndicatorView:
     short_term: Arrow
     long_term: Arrow
     london: str
+    london_value: str  # the at-a-glance column: the average in the indicator's unit, or "–"
+    london_period: str | None  # its period, where it is not the report's financial year
     commentary: str
     corrective_action: str | None  # only for Red indicators
+    owner: str | None  # who answers for the commentary and corrective action
     chart: Markup
     chart_description: str
     trend: list[TrendRow]
@@ -93,6 +96,26 @@ def _london(item: IndicatorReport) -> str:
     return f"{average} ({fact.london_average_period or 'period not stated'})"
 
 
+def same_year(period: str | None, financial_year: str | None) -> bool:
+    """Whether a benchmark's period label names the report's financial year.
+
+    Labels are free text (spec/extracts.md benchmarks.csv): `2021-22` and `2021/22` name
+    the financial year 2021-22; `2021` (a calendar or academic year) does not.
+    """
+    if not period or not financial_year:
+        return False
+    return re.sub(r"\s*[-/–]\s*", "-", period.strip()) == financial_year
+
+
+def _london_glance(item: IndicatorReport, financial_year: str | None) -> tuple[str, str | None]:
+    fact = item.fact
+    if fact.london_average is None:
+        return "–", None
+    value = format_exact(fact.london_average, item.indicator)
+    period = fact.london_average_period or "period not stated"
+    return value, None if same_year(period, financial_year) else period
+
+
 def _trend_rows(item: IndicatorReport) -> list[TrendRow]:
     rows = []
     for point in item.trend:
@@ -119,6 +142,7 @@ def indicator_view(item: IndicatorReport, report: CommitteeReport) -> IndicatorV
     corrective = None
     if fact.rag_status == "Red":
         corrective = fact.corrective_action or CORRECTIVE_ACTION_MISSING
+    london_value, london_period = _london_glance(item, report.quarter.financial_year)
     return IndicatorView(
         code=indicator.code,
         title=indicator.title,
@@ -137,8 +161,11 @@ def indicator_view(item: IndicatorReport, report: CommitteeReport) -> IndicatorV
             fact.dot_long_term, report.year_ago_quarter, fact.year_ago_value, indicator
         ),
         london=_london(item),
+        london_value=london_value,
+        london_period=london_period,
         commentary=fact.commentary or "No commentary supplied.",
         corrective_action=corrective,
+        owner=(fact.commentary_owner or "").strip() or None,
         chart=Markup(trend_chart_svg(item)),
         chart_description=describe_trend(item),
         trend=_trend_rows(item),

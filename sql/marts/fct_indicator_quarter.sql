@@ -148,6 +148,8 @@ select
     cast(london_average.london_average_period as varchar) as london_average_period,
     cast(commentary.commentary as varchar) as commentary,
     cast(commentary.corrective_action as varchar) as corrective_action,
+    -- who answers for the commentary and action (a post, not a person's record)
+    cast(commentary.owner as varchar) as commentary_owner,
     cast(coalesce(comparisons.source_rows, 0) as integer) as source_rows,
     cast(getvariable('run_id') as varchar) as run_id,
     cast(getvariable('loaded_at') as timestamp with time zone) as loaded_at,

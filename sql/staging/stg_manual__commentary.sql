@@ -1,4 +1,4 @@
--- Commentary and corrective action per indicator (spec/extracts.md commentary.csv).
+-- Commentary, corrective action and its owner per indicator (spec/extracts.md commentary.csv).
 with commentary as (select * from raw_commentary)
 
 select
@@ -6,4 +6,5 @@ select
     indicator_code as indicator_code,
     commentary as commentary,
     corrective_action as corrective_action,
+    owner as owner,
 from commentary
