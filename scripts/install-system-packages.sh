@@ -2,6 +2,7 @@
 # Debian/Ubuntu packages the committee report needs (idempotent; run as root or with sudo).
 #   - WeasyPrint (PDF): Pango, HarfBuzz (incl. the font-subsetting library) and a font.
 #   - Chromium: the headless browser tests/test_report.py opens the HTML report in.
+#   - poppler-utils: pdfinfo, with which tests/test_report.py checks the PDF is tagged.
 # Installs only what is missing; with nothing missing it does not touch apt at all.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   libharfbuzz-subset0
   fonts-dejavu-core
   chromium
+  poppler-utils
 )
 
 missing=()

@@ -341,6 +341,51 @@ def test_pdf_has_a_page_per_indicator_and_extractable_text(q2):
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
 
 
+def _structure(node, found: dict[str, list]) -> None:
+    """Collect the tagged PDF's structure elements by role (/H1, /Figure, ...)."""
+    node = node.get_object()
+    if not isinstance(node, dict):
+        return
+    if "/S" in node:
+        found.setdefault(node["/S"], []).append(node)
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        if hasattr(kid, "get_object"):
+            _structure(kid, found)
+
+
+def test_pdf_is_tagged_with_language_title_and_heading_structure(q2):
+    """PDF/UA: marked content, a structure tree whose headings are the HTML's, the document
+    language, and the title shown instead of the file name."""
+    reader = PdfReader(q2[0].pdf)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "en-GB"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == "Children and Learning: 2021/22 Q2 performance information"
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+    found: dict[str, list] = {}
+    _structure(root["/StructTreeRoot"], found)
+    # h1 the report; h2 Summary, Recommendations, Report detail, Implications, Background
+    # papers and Appendix 1; h3 the four implications and the 13 indicators.
+    assert len(found["/H1"]) == 1 and len(found["/H2"]) == 6
+    assert len(found["/H3"]) == 4 + len(CODES)
+    assert found["/Table"] and found["/TH"] and found["/L"]
+    alts = [str(figure.get("/Alt", "")) for figure in found["/Figure"]]
+    assert all(alts), "a figure without alternative text"
+    assert sum(alt.startswith("Trend chart: ") for alt in alts) == len(CODES)
+
+
+def test_pdfinfo_says_tagged(q2):
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        if IN_CI:
+            pytest.fail("CI=true but pdfinfo (poppler-utils) is missing")
+        pytest.skip("pdfinfo not installed (run scripts/install-system-packages.sh)")
+    info = subprocess.run([pdfinfo, str(q2[0].pdf)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Tagged:\s+yes$", info.stdout, flags=re.M), info.stdout
+
+
 def _opens_with(page: str, code: str) -> bool:
     """The indicator's heading is the first text of the page (margin boxes come last)."""
     return page.startswith(f"{code} ")
