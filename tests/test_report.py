@@ -341,6 +341,24 @@ def test_pdf_has_a_page_per_indicator_and_extractable_text(q2):
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
 
 
+def test_covering_report_sections_are_not_split_across_pages(q2):
+    """Each section of the covering report that fits on a page is on one page (before,
+    'Implications and risks' began at the foot of page 2 and its equalities part filled a
+    third of page 3)."""
+    pages = [squash(page.extract_text()) for page in PdfReader(q2[0].pdf).pages]
+    appendix = next(i for i, page in enumerate(pages) if page.startswith("Appendix 1"))
+    sections = {
+        "Summary": ("This report supplements", "Quarter 2 (July to September 2021)."),
+        "Recommendations": ("That the Children", "makes any recommendations as appropriate."),
+        "Implications and risks": ("Financial implications and risks", "mitigate these"),
+        "Background papers": ("Background papers", "Performance Presentation 2021/22."),
+    }
+    for heading, (first, last) in sections.items():
+        where = [i for i, page in enumerate(pages[:appendix]) if heading in page]
+        assert len(where) == 1, heading
+        assert first in pages[where[0]] and last in pages[where[0]], heading
+
+
 def _structure(node, found: dict[str, list]) -> None:
     """Collect the tagged PDF's structure elements by role (/H1, /Figure, ...)."""
     node = node.get_object()
