@@ -215,27 +215,42 @@ def _sample_quarters() -> list[str]:
     return sorted(p.name for p in RAW.iterdir() if p.is_dir() and p.name[:2] == "20")
 
 
-def test_committee_report_of_the_sample_quarter(published):
-    """Issue 3: the report for 2021-22 Q2 rendered by its Dagster asset from the published marts."""
+def test_committee_report_of_the_sample_quarter_is_a_recorded_run(published, marts, monkeypatch):
+    """Issues 3 and 16: `scorecard report` renders 2021-22 Q2 from the published marts as a
+    run of the job committee_report, which the UI shows with the marts it was made from."""
     from pypdf import PdfReader
 
-    from pipeline.defs.report import committee_reports
-    from pipeline.defs.resources import ScorecardPaths
+    from pipeline.cli.run import run_report
 
     marts_dir, instance, _ = published
-    result = dg.materialize(
-        [committee_reports],
-        partition_key="2021-22-Q2",
-        instance=instance,
-        resources={"paths": ScorecardPaths(raw_dir=str(RAW), marts_dir=str(marts_dir))},
-    )
-    assert result.success
+    monkeypatch.setenv("SCORECARD_COUNCIL_NAME", "Havering")
+    lines: list[str] = []
+    outcome = run_report(marts_dir, "2021-22-Q2", echo=lines.append, instance=instance)
+    assert outcome.ok and outcome.warnings == [] and outcome.errors == []
+    assert "  Children and Learning: drawing 13 trend charts" in lines
+    assert any(line.startswith("  Wrote ") and line.endswith("2021-22-Q2.pdf") for line in lines)
+
+    run = instance.get_run_by_id(outcome.run_ids[0])
+    assert run.job_name == "committee_report" and run.status == dg.DagsterRunStatus.SUCCESS
+    assert run.tags["dagster/partition"] == "2021-22-Q2"
+    event = instance.get_latest_materialization_event(dg.AssetKey("committee_reports"))
+    assert event.run_id == run.run_id
+    metadata = event.asset_materialization.metadata
+    (publisher,) = marts.execute(
+        "select distinct run_id from fct_indicator_quarter where quarter_key = '2021-22-Q2'"
+    ).fetchone()
+    assert metadata["marts published by run"].value == publisher
+    assert metadata["marts"].value == str((marts_dir / "scorecard.duckdb").resolve())
+    assert metadata["council"].value == "Havering"
+
     html = (marts_dir / "reports" / "children-and-learning" / "2021-22-Q2.html").read_text()
     text = " ".join(html.split())
     assert "Quarter 2 (July to September 2021)" in text
     assert "5 (71%) have a status of Green" in text
     assert "2 (29%) have a status of Red" in text
     assert "36 agency staff" in text
+    assert "Owner:</span> Head of Children&#39;s Social Care" in html  # commentary.csv OWNER
+    assert '<p class="council-name">Havering</p>' in html
     pdf = PdfReader(marts_dir / "reports" / "children-and-learning" / "2021-22-Q2.pdf")
     pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "13 performance indicators have been selected" in pdf_text

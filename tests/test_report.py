@@ -772,3 +772,82 @@ def test_no_chart_label_overlaps_another_a_line_the_band_or_the_edge(marts, tmp_
     assert len(charts) == len(CODES)
     problems = {code: label_problems(svg) for code, svg in charts.items()}
     assert {code: found for code, found in problems.items() if found} == {}
+
+
+# --- the report as a recorded Dagster step ---------------------------------------------------
+
+
+def test_scorecard_report_says_what_it_is_doing_and_records_a_run(tmp_path, monkeypatch, capsys):
+    """`scorecard report` prints each step as it goes (it was silent for seconds), warns that
+    the council's name is not configured, and leaves a run on the Dagster instance."""
+    import dagster as dg
+
+    from pipeline.cli.main import main
+    from pipeline.report import COUNCIL_NOT_SET
+
+    marts = build_marts(tmp_path / "marts")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.delenv("SCORECARD_COUNCIL_NAME", raising=False)
+    assert main(["report", "--quarter", QUARTER, "--marts-dir", str(marts)]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == f"Checking the marts in {marts} for {QUARTER}"
+    assert lines[1] == f"Rendering {COMMITTEE} as a run of the Dagster job committee_report"
+    assert f"  {COMMITTEE}: drawing {len(CODES)} trend charts" in lines
+    assert f"  {COMMITTEE}: printing the tagged PDF" in lines
+    pdf = marts / "reports" / "children-and-learning" / f"{QUARTER}.pdf"
+    assert any(line.startswith("  Wrote ") and line.endswith(str(pdf)) for line in lines)
+    assert squash(f"scorecard: warning: {COUNCIL_NOT_SET}") in squash(err)
+    run_id = lines[-1].split()[3]
+    with dg.DagsterInstance.get() as instance:
+        run = instance.get_run_by_id(run_id)
+        assert run.job_name == "committee_report" and run.tags["dagster/partition"] == QUARTER
+        event = instance.get_latest_materialization_event(dg.AssetKey("committee_reports"))
+        metadata = event.asset_materialization.metadata
+        assert metadata["marts published by run"].value == "fixture-run"
+        assert metadata["marts published at"].value == "2021-10-20T09:30:00+00:00"
+        assert metadata["council"].value == "not set (the charts say 'Council')"
+    html = (marts / "reports" / "children-and-learning" / f"{QUARTER}.html").read_text()
+    assert '<p class="council-name">' not in html and "Council value" in html
+
+
+def test_scorecard_report_refuses_an_unknown_quarter_before_starting_dagster(tmp_path, capsys):
+    from pipeline.cli.main import main
+
+    marts = build_marts(tmp_path / "marts")
+    assert main(["report", "--quarter", "2030-31-Q1", "--marts-dir", str(marts)]) == 2
+    out, err = capsys.readouterr()
+    assert "Quarter '2030-31-Q1' has no rows in mart_rag_summary" in squash(err)
+    assert "Rendering" not in out and not (tmp_path / ".dagster").exists()
+
+
+def test_the_report_step_fails_with_our_message_not_a_traceback(tmp_path):
+    import dagster as dg
+
+    from pipeline.cli.run import run_report
+
+    marts = build_marts(tmp_path / "marts")
+    with dg.instance_for_test() as instance:
+        outcome = run_report(marts, QUARTER, "Highways", echo=lambda line: None, instance=instance)
+    assert not outcome.ok
+    assert outcome.errors == [
+        f"Committee 'Highways' has no row in mart_rag_summary for {QUARTER}; "
+        f"committees reported that quarter: {COMMITTEE}."
+    ]
+
+
+def test_no_council_is_named_by_a_template(tmp_path):
+    """The council's name comes from configuration and its objectives from the catalogue:
+    with another council's objectives and name, 'Havering' appears nowhere."""
+    marts = build_marts(tmp_path / "marts", parquet=False)
+    con = duckdb.connect(str(marts / "scorecard.duckdb"))
+    con.execute("update dim_indicator set objective = replace(objective, 'Havering', 'Testshire')")
+    con.close()
+    files = render_report(marts, QUARTER, COMMITTEE, council="Testshire District Council")
+    html = files[0].html.read_text(encoding="utf-8")
+    assert "Havering" not in html
+    assert '<p class="council-name">Testshire District Council</p>' in html
+    assert "Communities making Testshire" in page_text(html)[0]
+    assert html.count(">Testshire District</text>") == len(CODES)  # each chart's line, wrapped
+    pdf = "".join(page.extract_text() for page in PdfReader(files[0].pdf).pages)
+    assert "Havering" not in pdf

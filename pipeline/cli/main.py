@@ -216,15 +216,27 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pipeline.report import ReportError, render_report
+    """Check the request against the marts at once, then render as a recorded Dagster run."""
+    from pipeline.report import ReportError, check_request
 
+    marts_dir, quarter = Path(args.marts_dir), _quarter(args.quarter)
+    print(f"Checking the marts in {marts_dir} for {quarter}")
     try:
-        files = render_report(Path(args.marts_dir), _quarter(args.quarter), args.committee)
+        committees = check_request(marts_dir, quarter, args.committee)
     except ReportError as error:
         raise UserError(str(error)) from error
-    for report in files:
-        print(f"Wrote {report.html} and {report.pdf}")
-    return EXIT_OK
+    print(f"Rendering {', '.join(committees)} as a run of the Dagster job committee_report")
+    from pipeline.cli.run import run_report  # Dagster is slow to import; only when needed
+
+    home = ensure_dagster_home()
+    outcome = run_report(marts_dir, quarter, args.committee, echo=print)
+    for warning in outcome.warnings:
+        _paragraph(f"{PREFIX}: warning: {warning}", stream=sys.stderr)
+    for error in outcome.errors:
+        _error(error)
+    if outcome.ok:
+        print(f"Recorded as run {outcome.run_ids[-1]} on the Dagster instance in {home}")
+    return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
 def _ui(args: argparse.Namespace) -> int:

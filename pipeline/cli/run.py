@@ -8,6 +8,7 @@ follows the run's event log and prints one line per finished step.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import socket
@@ -98,6 +99,33 @@ def _run_batches(defs, instance, keys: list[str], database: str, echo, outcome) 
             return
 
 
+def run_report(
+    marts_dir: Path,
+    quarter_key: str,
+    committee: str | None = None,
+    echo: Callable[[str], None] = print,
+    instance: dg.DagsterInstance | None = None,
+) -> RunOutcome:
+    """Render a quarter's committee report(s) as a run of the job `committee_report`.
+
+    The run is recorded on the instance like any other, so the UI shows when each
+    report was made and from which marts; its progress lines are echoed as they come.
+    """
+    from pipeline.definitions import build_definitions
+
+    outcome = RunOutcome()
+    instance = instance or dg.DagsterInstance.get()
+    register_quarters(instance, [quarter_key])
+    defs = build_definitions(marts_dir=str(marts_dir))
+    job = defs.resolve_job_def("committee_report")
+    config = {**QUIET, "ops": {"committee_reports": {"config": {"committee": committee}}}}
+    outcome.ok = _execute(
+        job, instance, [quarter_key], echo, outcome, run_config=config,
+        show_logs_of="committee_reports",
+    )  # fmt: skip
+    return outcome
+
+
 def _warehouse_in_use(database: str) -> str | None:
     """A message when another process holds the warehouse, instead of a long silent retry.
 
@@ -176,7 +204,16 @@ def _batches(keys: list[str], partition_order: list[str]) -> list[list[str]]:
     return batches
 
 
-def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome, database: str) -> bool:
+def _execute(
+    job,
+    instance,
+    batch: list[str],
+    echo,
+    outcome: RunOutcome,
+    database: str | None = None,
+    run_config: dict = QUIET,
+    show_logs_of: str | None = None,
+) -> bool:
     tags = (
         {"dagster/partition": batch[0]}
         if len(batch) == 1
@@ -184,13 +221,9 @@ def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome, databas
     )
     # The warehouse for the service's run queue; this process, so that run monitoring
     # can tell when it has died (pipeline/service/run_launcher.py).
-    tags.update(
-        {
-            WAREHOUSE_TAG: str(Path(database).resolve()),
-            PID_TAG: str(os.getpid()),
-            HOST_TAG: socket.gethostname(),
-        }
-    )
+    tags.update({PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
+    if database is not None:  # the report's job reads the marts, not the warehouse
+        tags[WAREHOUSE_TAG] = str(Path(database).resolve())
     run_id = str(uuid.uuid4())
     outcome.run_ids.append(run_id)
     result: dict = {}
@@ -198,12 +231,16 @@ def _execute(job, instance, batch: list[str], echo, outcome: RunOutcome, databas
     def work() -> None:
         try:
             result["value"] = job.execute_in_process(
-                run_config=QUIET, instance=instance, run_id=run_id, tags=tags, raise_on_error=False
+                run_config=run_config,
+                instance=instance,
+                run_id=run_id,
+                tags=tags,
+                raise_on_error=False,
             )
         except Exception as error:  # noqa: BLE001 - reported as a paragraph below
             result["error"] = error
 
-    follower = _EventFollower(echo)
+    follower = _EventFollower(echo, show_logs_of)
     # The run executes in this process on this instance, so its events reach the
     # follower as they are stored: no polling of the event log (which cost seconds).
     instance.add_event_listener(run_id, follower.on_event)
@@ -255,8 +292,9 @@ class _EventFollower:
         dg.DagsterEventType.ASSET_CHECK_EVALUATION,
     }
 
-    def __init__(self, echo) -> None:
+    def __init__(self, echo, show_logs_of: str | None = None) -> None:
         self.echo = echo
+        self.show_logs_of = show_logs_of  # a step whose own log lines are progress to show
         self.pending: queue.SimpleQueue = queue.SimpleQueue()
         self.failures: list[str] = []
         self.notices: list[str] = []
@@ -265,6 +303,8 @@ class _EventFollower:
     def on_event(self, entry) -> None:
         event = entry.dagster_event
         if event is not None and event.event_type in self.KINDS:
+            self.pending.put(entry)
+        elif event is None and self.show_logs_of and entry.step_key == self.show_logs_of:
             self.pending.put(entry)
 
     def flush(self) -> None:
@@ -278,6 +318,7 @@ class _EventFollower:
     def _show(self, entry) -> None:
         event = entry.dagster_event
         if event is None:
+            self._logged(entry)
             return
         kind = event.event_type_value
         if kind == "ASSET_MATERIALIZATION":
@@ -287,6 +328,15 @@ class _EventFollower:
             self.failures.extend(_failure_text(event).split(PROBLEM_SEPARATOR))
         elif kind == "ASSET_CHECK_EVALUATION":
             self._checked(event.event_specific_data)
+
+    def _logged(self, entry) -> None:
+        """A step's own log line: progress, or a warning kept for the end of the run."""
+        message = entry.user_message
+        if entry.level >= logging.WARNING:
+            if message not in self.notices:
+                self.notices.append(message)
+        else:
+            self.echo(f"  {message}")
 
     def _materialized(self, event) -> None:
         """One line per asset (a range run materialises each quarter), plus its notices."""

@@ -30,6 +30,11 @@ DATABASE_NAME = "scorecard.duckdb"
 # of sql/marts/contract.yml, the one place a mart is added (see its header).
 MART_TABLES = tuple(load_contract().tables)
 
+# The council's own name, for the report (its charts' line, the cover, the PDF's author).
+# Configuration, not reference data: the marts and the catalogue do not carry it.
+COUNCIL_NAME_VARIABLE = "SCORECARD_COUNCIL_NAME"
+DEFAULT_COUNCIL_NAME = "Council"
+
 
 def default_warehouse(marts_dir: str | Path) -> str:
     """The working warehouse: `$SCORECARD_WAREHOUSE`, else `work/` beside the marts folder.
@@ -41,3 +46,8 @@ def default_warehouse(marts_dir: str | Path) -> str:
     if configured:
         return configured
     return str(Path(marts_dir).resolve().parent / "work" / "warehouse.duckdb")
+
+
+def configured_council_name() -> str | None:
+    """`$SCORECARD_COUNCIL_NAME`, or None when it is not set (or blank)."""
+    return os.environ.get(COUNCIL_NAME_VARIABLE, "").strip() or None

@@ -30,6 +30,7 @@ from pipeline.core.settings import (
     DEFAULT_DUCKDB_MEMORY_LIMIT,
     DEFAULT_MARTS_DIR,
     DEFAULT_RAW_DIR,
+    configured_council_name,
     default_warehouse,
 )
 from pipeline.core.warehouse_lock import warehouse_lock
@@ -83,6 +84,12 @@ def configured_paths(
     return raw_dir, marts_dir, warehouse or default_warehouse(marts_dir)
 
 
+class ReportSettings(dg.ConfigurableResource):
+    """What the committee report needs beyond the marts: the council's own name."""
+
+    council_name: str = ""  # blank: the charts say "Council" and a warning says so
+
+
 def build_resources(
     raw_dir: str | None = None,
     marts_dir: str | None = None,
@@ -93,6 +100,7 @@ def build_resources(
     Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     return {
         "paths": ScorecardPaths(raw_dir=raw_dir, marts_dir=marts_dir),
+        "report_settings": ReportSettings(council_name=configured_council_name() or ""),
         "warehouse": WarehouseResource(
             database=warehouse,
             connection_config={

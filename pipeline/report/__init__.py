@@ -3,7 +3,13 @@
 Public API: `render_report(marts_dir, quarter_key, committee=None, out_dir=None)`.
 """
 
-from pipeline.report.build import ReportFiles, committee_slug, render_report
+from pipeline.report.build import (
+    COUNCIL_NOT_SET,
+    ReportFiles,
+    check_request,
+    committee_slug,
+    render_report,
+)
 from pipeline.report.errors import (
     CommitteeNotFoundError,
     MartsNotFoundError,
@@ -12,11 +18,13 @@ from pipeline.report.errors import (
 )
 
 __all__ = [
+    "COUNCIL_NOT_SET",
     "CommitteeNotFoundError",
     "MartsNotFoundError",
     "QuarterNotFoundError",
     "ReportError",
     "ReportFiles",
+    "check_request",
     "committee_slug",
     "render_report",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import textwrap
 from decimal import Decimal
@@ -19,6 +18,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from pipeline.core.settings import DEFAULT_COUNCIL_NAME, configured_council_name
 from pipeline.report.chart_layout import (
     place_value_labels,
     spread_end_labels,
@@ -45,9 +45,10 @@ RC = {
 def council_name() -> str:
     """The council's own name for its line on the charts (`SCORECARD_COUNCIL_NAME`).
 
-    The marts do not carry it, and the product serves any council.
+    The marts do not carry it, and the product serves any council. Callers that know
+    the configured name pass it to `trend_chart_svg` instead.
     """
-    return os.environ.get("SCORECARD_COUNCIL_NAME", "Council")
+    return configured_council_name() or DEFAULT_COUNCIL_NAME
 
 
 def _num(value: Decimal | None) -> float:
@@ -79,7 +80,7 @@ def _axis_formatter(unit: str) -> FuncFormatter:
     return FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v == int(v) else f"{v:,g}")
 
 
-def _draw(item: IndicatorReport) -> Figure:
+def _draw(item: IndicatorReport, council: str) -> Figure:
     indicator, trend = item.indicator, item.trend
     values = _series(trend, "value")
     targets = _series(trend, "target")
@@ -169,7 +170,7 @@ def _draw(item: IndicatorReport) -> Figure:
 
     labels = []
     for series, name, colour in (
-        (values, council_name(), VALUE_COLOUR),
+        (values, council, VALUE_COLOUR),
         (targets, "Target", TARGET_COLOUR),
         (london, "London average", LONDON_COLOUR),
     ):
@@ -241,12 +242,16 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
 
 
-def trend_chart_svg(item: IndicatorReport) -> str:
-    """Inline <svg> (role img, <title> and <desc>) of the indicator's eight-quarter trend."""
+def trend_chart_svg(item: IndicatorReport, council: str | None = None) -> str:
+    """Inline <svg> (role img, <title> and <desc>) of the indicator's eight-quarter trend.
+
+    `council` names the council's own line (default: `council_name()`).
+    """
     prefix = "chart-" + re.sub(r"[^a-z0-9]+", "-", item.indicator.code.lower())
     with matplotlib.rc_context({**RC, "svg.hashsalt": prefix}):
         buffer = io.StringIO()
-        _draw(item).savefig(buffer, format="svg", metadata={"Date": None})
+        figure = _draw(item, council or council_name())
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)

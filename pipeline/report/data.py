@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -212,6 +212,17 @@ def trend_quarters(
         parsed = QuarterKey.try_parse(key)
         key = current.previous_quarter_key or (parsed.previous().key if parsed else None)
     return list(reversed(chain))
+
+
+def marts_provenance(
+    con: duckdb.DuckDBPyConnection, quarter_key: str
+) -> tuple[str | None, datetime | None]:
+    """The run that published the quarter's figures, and when (fct_indicator_quarter)."""
+    row = con.execute(
+        "select max(run_id), max(loaded_at) from fct_indicator_quarter where quarter_key = ?",
+        [quarter_key],
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def _load_summary(con: duckdb.DuckDBPyConnection, quarter_key: str, committee: str) -> RagSummary:

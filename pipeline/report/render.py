@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from pipeline.core.periods import Quarter as QuarterKey
 from pipeline.core.periods import financial_year_label
-from pipeline.report.charts import council_name, describe_trend, trend_chart_svg
+from pipeline.core.settings import DEFAULT_COUNCIL_NAME
+from pipeline.report.charts import describe_trend, trend_chart_svg
 from pipeline.report.data import CommitteeReport, IndicatorReport, Quarter
 from pipeline.report.formatting import (
     RAG_BADGES,
@@ -137,7 +138,9 @@ def _trend_rows(item: IndicatorReport) -> list[TrendRow]:
     return rows
 
 
-def indicator_view(item: IndicatorReport, report: CommitteeReport) -> IndicatorView:
+def indicator_view(
+    item: IndicatorReport, report: CommitteeReport, council: str | None = None
+) -> IndicatorView:
     indicator, fact = item.indicator, item.fact
     corrective = None
     if fact.rag_status == "Red":
@@ -166,7 +169,7 @@ def indicator_view(item: IndicatorReport, report: CommitteeReport) -> IndicatorV
         commentary=fact.commentary or "No commentary supplied.",
         corrective_action=corrective,
         owner=(fact.commentary_owner or "").strip() or None,
-        chart=Markup(trend_chart_svg(item)),
+        chart=Markup(trend_chart_svg(item, council)),
         chart_description=describe_trend(item),
         trend=_trend_rows(item),
         signal=signal_view(item, report),
@@ -188,8 +191,11 @@ def summary_blocks(summary_text: str) -> list[tuple[str, list[str]]]:
     return blocks
 
 
-def render_html(report: CommitteeReport) -> str:
+def render_html(report: CommitteeReport, council: str | None = None) -> str:
+    """The report's page; `council` is the council's configured name (None: not configured,
+    so the charts say "Council" and the cover names no council)."""
     template = environment().get_template("report.html.j2")
+    label = council or DEFAULT_COUNCIL_NAME
     return template.render(
         report=report,
         quarter=report.quarter,
@@ -198,10 +204,11 @@ def render_html(report: CommitteeReport) -> str:
         previous_phrase=quarter_phrase(report.previous_quarter),
         year_ago_phrase=quarter_phrase(report.year_ago_quarter),
         summary_blocks=summary_blocks(report.summary.summary_text or ""),
-        indicators=[indicator_view(item, report) for item in report.indicators],
+        indicators=[indicator_view(item, report, label) for item in report.indicators],
         rag=RAG_BADGES,
         signal_paragraph=covering_paragraph(report),
         signal_key=symbol_key(),
-        council=council_name(),
+        council=label,
+        council_configured=council is not None,
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
     )
