@@ -585,3 +585,25 @@ def test_model_without_quarter_key_is_replaced_whole():
     assert materialize_model(con, model, [Q2], "r", LOADED) == 1
     assert con.execute("select count(*) from dim_thing").fetchone() == (1,)
     assert con.execute("select count(*) from ref_rec_codes").fetchone()[0] >= 24
+
+
+def test_a_model_that_changed_shape_is_rebuilt_for_every_quarter_it_held():
+    """A release that adds a column (commentary_owner) must not leave the fact table with
+    only the quarters of the first run after upgrading: 2 quarters held, 1 run, 2 rebuilt."""
+    con = duckdb.connect()
+    prepare_connection(con)
+    con.execute(
+        "create table quarters_src as select * from (values ('2021-22-Q1'), (?)) t(k)", [Q2]
+    )
+    old = Model(
+        "fct_thing", "marts", Path("fct_thing.sql"), "select k as quarter_key from quarters_src",
+        frozenset(),
+    )  # fmt: skip
+    assert materialize_model(con, old, ["2021-22-Q1", Q2], "r", LOADED) == 2
+    new = Model(
+        "fct_thing", "marts", Path("fct_thing.sql"),
+        "select k as quarter_key, 'owner' as commentary_owner from quarters_src", frozenset(),
+    )  # fmt: skip
+    assert materialize_model(con, new, [Q2], "r", LOADED) == 2
+    rows = con.execute("select quarter_key, commentary_owner from fct_thing order by 1").fetchall()
+    assert rows == [("2021-22-Q1", "owner"), (Q2, "owner")]

@@ -264,6 +264,12 @@ def materialize_model(
     try:
         existing = _table_columns(con, model.name)
         if existing is not None and existing != shape:
+            # A new release added a column: rebuild every quarter the table held, not
+            # just this run's, or publishing would drop the others from the marts.
+            held = con.execute(
+                f"select distinct quarter_key from {model.name} where quarter_key is not null"
+            ).fetchall()
+            keys = sorted({*keys, *(row[0] for row in held)})
             log.warning("model %s changed shape: rebuilding its table", model.name)
             con.execute(f"drop table {model.name}")
             existing = None
