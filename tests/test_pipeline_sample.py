@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from chartcheck import charts_of, label_problems
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
@@ -251,6 +252,9 @@ def test_committee_report_of_the_sample_quarter_is_a_recorded_run(published, mar
     assert "36 agency staff" in text
     assert "Owner:</span> Head of Children&#39;s Social Care" in html  # commentary.csv OWNER
     assert '<p class="council-name">Havering</p>' in html
+    charts = charts_of(html)
+    assert len(charts) == 13
+    assert {code: found for code, svg in charts.items() if (found := label_problems(svg))} == {}
     pdf = PdfReader(marts_dir / "reports" / "children-and-learning" / "2021-22-Q2.pdf")
     pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "13 performance indicators have been selected" in pdf_text

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from chartcheck import charts_of, label_problems, overlap
 from pypdf import PdfReader
 from reportfixtures import (
     COMMITTEE,
@@ -553,6 +554,43 @@ def test_report_opens_in_chromium_without_errors_and_draws_every_chart(q2, brows
     assert _problems(browser.events) == []
 
 
+TEXT_PROBE = """
+JSON.stringify([...document.querySelectorAll('svg.trend-chart')].map(svg => {
+  const view = svg.viewBox.baseVal;
+  return {id: svg.getAttribute('aria-labelledby'), width: view.width, height: view.height,
+          texts: [...svg.querySelectorAll('text')].map(t => {
+            // the text's box in the chart's own units, through its transform
+            const b = t.getBBox();
+            const m = svg.getScreenCTM().inverse().multiply(t.getScreenCTM());
+            const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
+                             [b.x + b.width, b.y + b.height]].map(([x, y]) =>
+              new DOMPoint(x, y).matrixTransform(m));
+            const xs = corners.map(c => c.x), ys = corners.map(c => c.y);
+            return [t.textContent, Math.min(...xs), Math.min(...ys), Math.max(...xs),
+                    Math.max(...ys)];
+          })};
+}))
+"""
+
+
+def test_chart_texts_as_chromium_lays_them_out_neither_overlap_nor_leave_the_chart(q2, browser):
+    """The same rule as the SVG measurement above, with the browser's own text boxes."""
+    session = _open(browser, q2[0].html.as_uri())
+    probe = browser.send("Runtime.evaluate", session, expression=TEXT_PROBE, returnByValue=True)
+    problems = []
+    for chart in json.loads(probe["result"]["value"]):
+        texts = chart["texts"]
+        for i, (text, *box) in enumerate(texts):
+            if box[0] < 0 or box[1] < 0 or box[2] > chart["width"] or box[3] > chart["height"]:
+                problems.append(f"{chart['id']}: {text!r} leaves the chart")
+            problems += [
+                f"{chart['id']}: {text!r} overlaps {other!r}"
+                for other, *other_box in texts[i + 1 :]
+                if overlap(box, other_box)
+            ]
+    assert problems == []
+
+
 def test_summary_text_on_one_line_is_still_laid_out_as_the_report_does():
     from pipeline.report.render import summary_blocks
 
@@ -576,172 +614,6 @@ def test_summary_text_on_one_line_is_still_laid_out_as_the_report_does():
 
 
 # --- chart labels: measured from the SVG ---------------------------------------------------
-
-SVG = "{http://www.w3.org/2000/svg}"
-XLINK = "{http://www.w3.org/1999/xlink}"
-
-
-def _charts(html: str) -> dict[str, str]:
-    found = re.findall(r'(<svg class="trend-chart".*?</svg>)', html, flags=re.S)
-    return {re.search(r'aria-labelledby="chart-([a-z0-9-]+)-title', s).group(1): s for s in found}
-
-
-def _text_boxes(root) -> list[tuple[str, str, tuple[float, float, float, float]]]:
-    """(group id, text, (left, top, right, bottom)) of every <text>, in SVG units (y down).
-
-    The width, height and descent are DejaVu Sans's own metrics at the element's font size
-    (the font the page and the PDF use), measured independently of the chart's layout code.
-    """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    measure = TextToPath()
-    boxes = []
-
-    def walk(element, group):
-        group = element.get("id", group) if element.tag == f"{SVG}g" else group
-        if element.tag == f"{SVG}text":
-            style = dict(
-                part.split(":", 1) for part in element.get("style").split(";") if ":" in part
-            )
-            style = {k.strip(): v.strip() for k, v in style.items()}
-            size = float(style["font-size"].removesuffix("px"))
-            transform = element.get("transform", "")
-            assert re.fullmatch(r"(rotate\(-?0 [\d. -]+\))?|translate\([\d. -]+\)", transform), (
-                f"unexpected text transform {transform!r}"
-            )
-            if transform.startswith("translate"):
-                x, y = (float(v) for v in transform[10:-1].split())
-            else:
-                x, y = float(element.get("x")), float(element.get("y"))
-            width, height, descent = measure.get_text_width_height_descent(
-                element.text, FontProperties(family="DejaVu Sans", size=size), ismath=False
-            )
-            anchor = style.get("text-anchor", "start")
-            left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
-            boxes.append(
-                (group, element.text, (left, y - height + descent, left + width, y + descent))
-            )
-        for child in element:
-            walk(child, group)
-
-    walk(root, "")
-    return boxes
-
-
-def _overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _polylines(d: str) -> list[list[tuple[float, float]]]:
-    """The straight-line subpaths of an SVG path (M, L and z only, as matplotlib writes lines)."""
-    lines: list[list[tuple[float, float]]] = []
-    for command, numbers in re.findall(r"([MLz])([^MLz]*)", d):
-        values = [float(v) for v in numbers.split()]
-        points = list(zip(values[::2], values[1::2], strict=True))
-        if command == "M":
-            lines.append(points)
-        elif command == "L":
-            lines[-1].extend(points)
-        else:
-            lines[-1].append(lines[-1][0])
-    return lines
-
-
-def _segment_meets_box(p, q, box) -> bool:
-    """Liang-Barsky: does the segment p-q pass through the rectangle?"""
-    left, top, right, bottom = box
-    t0, t1 = 0.0, 1.0
-    dx, dy = q[0] - p[0], q[1] - p[1]
-    for edge_p, edge_q in (
-        (-dx, p[0] - left),
-        (dx, right - p[0]),
-        (-dy, p[1] - top),
-        (dy, bottom - p[1]),
-    ):
-        if edge_p == 0:
-            if edge_q < 0:
-                return False
-            continue
-        t = edge_q / edge_p
-        if edge_p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return False
-    return True
-
-
-def _inside(point, polygon) -> bool:
-    x, y = point
-    crossings = 0
-    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:], strict=False):
-        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-            crossings += 1
-    return crossings % 2 == 1
-
-
-def _marks(root, group_id: str) -> tuple[list, list]:
-    """The polylines and marker boxes drawn in the group `group_id` (a series)."""
-    group = next((g for g in root.iter(f"{SVG}g") if g.get("id") == group_id), None)
-    if group is None:
-        return [], []
-    drawn = [path for path in group.iter(f"{SVG}path") if not path.get("id")]  # not marker defs
-    lines = [line for path in drawn for line in _polylines(path.get("d", ""))]
-    defs = {p.get("id"): p.get("d") for p in root.iter(f"{SVG}path") if p.get("id")}
-    markers = []
-    for use in group.iter(f"{SVG}use"):
-        shape = [float(v) for v in re.findall(r"-?\d+\.?\d*", defs[use.get(f"{XLINK}href")[1:]])]
-        half = max(abs(v) for v in shape)
-        x, y = float(use.get("x")), float(use.get("y"))
-        markers.append((x - half, y - half, x + half, y + half))
-    return lines, markers
-
-
-def label_problems(svg: str) -> list[str]:
-    """Every text that leaves the chart or overlaps another text, a line, a marker or the band."""
-    from xml.etree import ElementTree
-
-    root = ElementTree.fromstring(svg)
-    _, _, width, height = (float(v) for v in root.get("viewBox").split())
-    prefix = root.get("aria-labelledby").split()[0].removesuffix("-title")
-    boxes = _text_boxes(root)
-    problems = [
-        f"{text!r} leaves the chart {box}"
-        for _, text, box in boxes
-        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height
-    ]
-    for i, (_, text, box) in enumerate(boxes):
-        for _, other, other_box in boxes[i + 1 :]:
-            if _overlap(box, other_box):
-                problems.append(f"{text!r} overlaps {other!r}")
-    series = {
-        name: _marks(root, f"{prefix}-{name}")
-        for name in ("council-value", "target", "london-average")
-    }
-    band = _marks(root, f"{prefix}-amber-band")[0]
-    for group, text, box in boxes:
-        if "-value-label-" not in group:
-            continue
-        for name, (lines, markers) in series.items():
-            if any(
-                _segment_meets_box(p, q, box)
-                for line in lines
-                for p, q in zip(line, line[1:], strict=False)
-            ):
-                problems.append(f"value label {text!r} crosses the {name} line")
-            if any(_overlap(box, marker) for marker in markers):
-                problems.append(f"value label {text!r} covers a {name} marker")
-        corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
-        on_band = any(
-            _segment_meets_box(p, q, box)
-            for polygon in band
-            for p, q in zip(polygon, polygon[1:], strict=False)
-        ) or any(_inside(corner, polygon) for polygon in band for corner in corners)
-        if on_band:
-            problems.append(f"value label {text!r} sits on the amber band")
-    return problems
 
 
 def test_the_label_check_sees_overlaps_and_clipping():
@@ -768,7 +640,7 @@ def test_the_label_check_sees_overlaps_and_clipping():
 @pytest.mark.parametrize("quarter", [QUARTER, PREVIOUS])
 def test_no_chart_label_overlaps_another_a_line_the_band_or_the_edge(marts, tmp_path, quarter):
     files = render_report(marts, quarter, COMMITTEE, out_dir=tmp_path)
-    charts = _charts(files[0].html.read_text(encoding="utf-8"))
+    charts = charts_of(files[0].html.read_text(encoding="utf-8"))
     assert len(charts) == len(CODES)
     problems = {code: label_problems(svg) for code, svg in charts.items()}
     assert {code: found for code, found in problems.items() if found} == {}
