@@ -12,9 +12,13 @@ SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 
 
-def charts_of(html: str) -> dict[str, str]:
-    found = re.findall(r'(<svg class="trend-chart".*?</svg>)', html, flags=re.S)
-    return {re.search(r'aria-labelledby="chart-([a-z0-9-]+)-title', s).group(1): s for s in found}
+def charts_of(html: str, kind: str = "trend") -> dict[str, str]:
+    """The page's trend charts (or `kind="xmr"`: its XmR charts) by indicator code."""
+    found = re.findall(rf'(<svg class="{kind}-chart".*?</svg>)', html, flags=re.S)
+    prefix = "chart" if kind == "trend" else kind
+    return {
+        re.search(rf'aria-labelledby="{prefix}-([a-z0-9-]+)-title', s).group(1): s for s in found
+    }
 
 
 def _text_boxes(root) -> list[tuple[str, str, tuple[float, float, float, float]]]:

@@ -343,18 +343,21 @@ def test_pdf_has_a_page_per_indicator_and_extractable_text(q2):
 
 
 def test_covering_report_sections_are_not_split_across_pages(q2):
-    """Each section of the covering report that fits on a page is on one page (before,
-    'Implications and risks' began at the foot of page 2 and its equalities part filled a
-    third of page 3)."""
+    """Each section of the covering report that fits on a page is on one page, and the
+    implications break only between their subsections (before, 'Implications and risks'
+    began at the foot of page 2 and its equalities part filled a third of page 3)."""
     pages = [squash(page.extract_text()) for page in PdfReader(q2[0].pdf).pages]
     appendix = next(i for i, page in enumerate(pages) if page.startswith("Appendix 1"))
-    sections = {
+    parts = {
         "Summary": ("This report supplements", "Quarter 2 (July to September 2021)."),
         "Recommendations": ("That the Children", "makes any recommendations as appropriate."),
-        "Implications and risks": ("Financial implications and risks", "mitigate these"),
+        "Financial implications and risks": ("no direct financial", "for the Council."),
+        "Legal implications and risks": ("Whilst reporting", "the Council’s progress."),
+        "Human Resources implications and risks": ("There are no HR", "from this report."),
+        "Equalities implications and risks": ("The Public Sector Equality Duty", "mitigate"),
         "Background papers": ("Background papers", "Performance Presentation 2021/22."),
     }
-    for heading, (first, last) in sections.items():
+    for heading, (first, last) in parts.items():
         where = [i for i, page in enumerate(pages[:appendix]) if heading in page]
         assert len(where) == 1, heading
         assert first in pages[where[0]] and last in pages[where[0]], heading
@@ -665,7 +668,7 @@ def test_scorecard_report_says_what_it_is_doing_and_records_a_run(tmp_path, monk
     lines = out.splitlines()
     assert lines[0] == f"Checking the marts in {marts} for {QUARTER}"
     assert lines[1] == f"Rendering {COMMITTEE} as a run of the Dagster job committee_report"
-    assert f"  {COMMITTEE}: drawing {len(CODES)} trend charts" in lines
+    assert f"  {COMMITTEE}: drawing the charts of {len(CODES)} indicators" in lines
     assert f"  {COMMITTEE}: printing the tagged PDF" in lines
     pdf = marts / "reports" / "children-and-learning" / f"{QUARTER}.pdf"
     assert any(line.startswith("  Wrote ") and line.endswith(str(pdf)) for line in lines)

@@ -115,7 +115,7 @@ def render_report(
         run_id, loaded_at = marts_provenance(con, quarter_key)
     written = []
     for report in reports:
-        say(f"{report.committee}: drawing {len(report.indicators)} trend charts")
+        say(f"{report.committee}: drawing the charts of {len(report.indicators)} indicators")
         html = render_html(report, council)
         say(f"{report.committee}: printing the tagged PDF")
         pdf = html_to_pdf(html)

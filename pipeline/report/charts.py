@@ -80,6 +80,21 @@ def _axis_formatter(unit: str) -> FuncFormatter:
     return FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v == int(v) else f"{v:,g}")
 
 
+def axis_note(fig: Figure, bottom: float, unit: str) -> None:
+    """Say above the chart, where the reader looks first, that the value axis is cut."""
+    if bottom > 0:
+        start = _axis_formatter(unit)(bottom, None)
+        fig.text(
+            0.01,
+            0.985,
+            f"The value axis starts at {start}, not at 0.",
+            va="top",
+            fontsize=7.5,
+            color=TARGET_COLOUR,
+            gid="axis-note",
+        )
+
+
 def _draw(item: IndicatorReport, council: str) -> Figure:
     indicator, trend = item.indicator, item.trend
     values = _series(trend, "value")
@@ -152,17 +167,7 @@ def _draw(item: IndicatorReport, council: str) -> Figure:
     ax.set_xticks(xs, [p.quarter.label.replace(" ", "\n", 1) for p in trend], fontsize=7.5)
     ax.yaxis.set_major_locator(value_locator())
     ax.yaxis.set_major_formatter(_axis_formatter(indicator.unit))
-    if bottom > 0:
-        start = _axis_formatter(indicator.unit)(bottom, None)
-        fig.text(
-            0.01,
-            0.985,
-            f"The value axis starts at {start}, not at 0.",
-            va="top",
-            fontsize=7.5,
-            color=TARGET_COLOUR,
-            gid="axis-note",
-        )
+    axis_note(fig, bottom, indicator.unit)
     ax.grid(axis="y", color="#d0d0d0", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):

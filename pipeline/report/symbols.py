@@ -15,6 +15,7 @@ itself is hidden from screen readers, the words are not).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from markupsafe import Markup
 
@@ -34,11 +35,17 @@ class Symbol:
     css: str
 
 
-def _svg(body: str) -> Markup:
+def _svg(body: str, title: str) -> Markup:
+    """Hidden from screen readers beside its words; its <title> is the tagged PDF's
+    alternative text (PDF/UA wants one on every figure)."""
     return Markup(
         '<svg class="sym" viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" '
-        f'focusable="false">{body}</svg>'
+        f'focusable="false"><title>{escape(title)}</title>{body}</svg>'
     )
+
+
+def _symbol(body: str, short: str, words: str, css: str) -> Symbol:
+    return Symbol(_svg(body, short), short, words, css)
 
 
 def _arrow(side: str) -> str:
@@ -64,8 +71,8 @@ def variation_symbol(variation: str | None, polarity: str) -> Symbol | None:
             f'<polyline points="4.5,11 7.2,8 10,12 12.8,8 15.5,11" fill="none" '
             f'stroke="{NEUTRAL}" stroke-width="1.6"/>'
         )
-        return Symbol(
-            _svg(body),
+        return _symbol(
+            body,
             "Common cause",
             "common cause: the value moves within its usual range; no sign of real change",
             "var-common",
@@ -74,23 +81,23 @@ def variation_symbol(variation: str | None, polarity: str) -> Symbol | None:
     way = "unusually high" if side == "high" else "unusually low"
     if variation.endswith("improvement"):
         body = f'<circle cx="10" cy="10" r="9" fill="{IMPROVEMENT}"/>{_arrow(side)}'
-        return Symbol(
-            _svg(body),
+        return _symbol(
+            body,
             f"Improvement ({'high' if side == 'high' else 'low'})",
             f"special-cause improvement: a real change for the better (value {way})",
             "var-improvement",
         )
     if variation.endswith("concern"):
         body = f'<polygon fill="{CONCERN}" points="10,0.5 19.5,10 10,19.5 0.5,10"/>{_arrow(side)}'
-        return Symbol(
-            _svg(body),
+        return _symbol(
+            body,
             f"Concern ({'high' if side == 'high' else 'low'})",
             f"special-cause concern: a real change for the worse (value {way})",
             "var-concern",
         )
     body = f'<circle cx="10" cy="10" r="9" fill="{NEUTRAL}"/>{_arrow(side)}'
-    return Symbol(
-        _svg(body),
+    return _symbol(
+        body,
         f"Special cause ({side})",
         f"special cause, no preferred direction: a real change (value {way})",
         "var-neutral",
@@ -103,8 +110,8 @@ def assurance_symbol(assurance: str | None) -> Symbol | None:
             f'<rect x="1" y="1" width="18" height="18" rx="3" fill="{IMPROVEMENT}"/>'
             '<polyline points="5,10.5 8.5,14 15,6" fill="none" stroke="#fff" stroke-width="2.4"/>'
         )
-        return Symbol(
-            _svg(body),
+        return _symbol(
+            body,
             "Passes",
             "consistently passes: every value the process makes meets the target",
             "ass-pass",
@@ -114,8 +121,8 @@ def assurance_symbol(assurance: str | None) -> Symbol | None:
             f'<rect x="1" y="1" width="18" height="18" rx="3" fill="{CONCERN}"/>'
             '<path d="M6 6 L14 14 M14 6 L6 14" stroke="#fff" stroke-width="2.4"/>'
         )
-        return Symbol(
-            _svg(body),
+        return _symbol(
+            body,
             "Fails",
             "consistently fails: the process will not meet the target without a change",
             "ass-fail",
@@ -126,8 +133,8 @@ def assurance_symbol(assurance: str | None) -> Symbol | None:
             f'stroke="{NEUTRAL}" stroke-width="1.6"/>'
             f'<polygon points="2.6,17.4 17.4,2.6 17.4,17.4" fill="{NEUTRAL}"/>'
         )
-        return Symbol(
-            _svg(body),
+        return _symbol(
+            body,
             "Hit and miss",
             "hit and miss: the target lies within the process limits, so it will be met "
             "in some quarters and missed in others",

@@ -18,7 +18,13 @@ from html import escape
 import matplotlib
 from matplotlib.figure import Figure
 
-from pipeline.report.charts import RC, VALUE_COLOUR, _axis_formatter, _prefix_ids, _spread
+from pipeline.report.chart_layout import (
+    place_value_labels,
+    spread_end_labels,
+    value_axis,
+    value_locator,
+)
+from pipeline.report.charts import RC, VALUE_COLOUR, _axis_formatter, _prefix_ids, axis_note
 from pipeline.report.data import Indicator
 from pipeline.report.signals import Signal
 from pipeline.report.symbols import CONCERN, IMPROVEMENT, NEUTRAL
@@ -63,7 +69,7 @@ def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target)
     values = [_value(p.signal) for p in points]
     xs = list(range(len(points)))
     fig = Figure(figsize=(6.6, 2.4))
-    ax = fig.add_axes((0.09, 0.2, 0.68, 0.75))
+    ax = fig.add_axes((0.09, 0.2, 0.68, 0.7))
     lines = [
         (float(current.spc_upper_limit), "Upper process limit", LIMIT_COLOUR, "--"),
         (float(current.spc_mean), "Mean", LIMIT_COLOUR, "-"),
@@ -74,11 +80,12 @@ def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target)
     for y, _name, colour, style in lines:
         ax.axhline(y, color=colour, linestyle=style, linewidth=1.3, zorder=2)
     ax.plot(xs, values, "-o", color=VALUE_COLOUR, markersize=4.5, linewidth=1.8, zorder=3)
+    rule_labels = []
     for x, point in enumerate(points):
         if point.signal is not None and point.signal.fired and not math.isnan(values[x]):
             marker, colour = _marker(point.signal)
             ax.plot([x], [values[x]], marker=marker, markersize=10, color=colour, zorder=4)
-            ax.annotate(
+            rule_label = ax.annotate(
                 ",".join(point.signal.special_cause_rules),
                 (x, values[x]),
                 xytext=(0, 8),
@@ -88,10 +95,12 @@ def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target)
                 color=colour,
                 zorder=5,
             )
-    finite = [v for v in values if not math.isnan(v)] + [y for y, *_ in lines]
-    span = (max(finite) - min(finite)) or 1.0
-    top, bottom = max(finite) + span * 0.15, min(finite) - span * 0.1
+            rule_labels.append(rule_label)
+    # Scaled to the values and lines like the trend chart, saying so where it is cut.
+    bottom, top = value_axis(values + [y for y, *_ in lines], indicator.unit)
     ax.set_ylim(bottom, top)
+    ax.yaxis.set_major_locator(value_locator())
+    axis_note(fig, bottom, indicator.unit)
     ax.set_xlim(-0.6, len(points) - 0.4)
     # "2021/22 Q2" as "21/22" over "Q2": twelve quarters fit the axis without overlapping.
     ax.set_xticks(xs, [_short_label(p.label) for p in points], fontsize=7)
@@ -100,8 +109,8 @@ def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    labels = [(y, name, colour) for y, name, colour, _ in lines]
-    for y, text, colour in _spread(labels, (top - bottom) * 0.09):
+    # Labels clear of each other, the lines and the edge (pipeline/report/chart_layout.py).
+    end_labels = [
         ax.annotate(
             text,
             (1.0, y),
@@ -113,6 +122,10 @@ def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target)
             color=colour,
             annotation_clip=False,
         )
+        for y, text, colour, _ in lines
+    ]
+    place_value_labels(fig, ax, rule_labels)
+    spread_end_labels(fig, ax, end_labels)
     return fig
 
 
