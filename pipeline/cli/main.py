@@ -189,16 +189,15 @@ def _run(args: argparse.Namespace) -> int:
             warehouse=args.warehouse or default_warehouse(Path(args.marts_dir)),
         )
     except KeyboardInterrupt:
-        print(
-            "scorecard: interrupted; the run is marked failed, and the published marts are "
-            "the last complete version",
-            file=sys.stderr,
+        _error(
+            "interrupted: the run is marked failed, and the published marts are the last "
+            "complete version"
         )
         sys.stdout.flush()
         sys.stderr.flush()
         # The run's thread may be inside DuckDB: leave without tearing the interpreter
         # down under it (its open transaction is rolled back, as after a crash).
-        os._exit(130)
+        os._exit(EXIT_INTERRUPTED)
     for warning in outcome.warnings:
         _paragraph(f"{PREFIX}: warning: {warning}", stream=sys.stderr)
     for error in outcome.errors:

@@ -64,9 +64,9 @@ class MonitoredRunLauncher(DefaultRunLauncher):
             started = record.create_timestamp.timestamp() if record else None
             return (int(run.tags[PID_TAG]), started) if started else None
         for entry in reversed(self._instance.all_logs(run.run_id, DagsterEventType.ENGINE_EVENT)):
-            data = entry.dagster_event.engine_event_data if entry.dagster_event else None
-            pid = data.metadata.get("pid") if data else None
-            if pid is not None and entry.user_message.startswith("Started process for run"):
+            event = entry.dagster_event
+            pid = event.engine_event_data.metadata.get("pid") if event else None
+            if pid is not None and (event.message or "").startswith("Started process for run"):
                 return int(pid.value), entry.timestamp
         return None
 

@@ -206,6 +206,24 @@ def test_quarterly_schedule_on_its_day_and_on_an_ordinary_day(deployment):
     assert "is not a scheduled day" in tick["skipReason"]
 
 
+def test_run_monitoring_can_find_every_run_process(deployment, monkeypatch):
+    """The launcher's health check knows the process of daemon-launched and command runs."""
+    from pipeline.service.run_launcher import MonitoredRunLauncher
+
+    for name, value in deployment.env.items():
+        if name.startswith("SCORECARD_PG_"):
+            monkeypatch.setenv(name, value)
+    with dg.DagsterInstance.from_config(str(deployment.dagster.home)) as instance:
+        launcher = instance.run_launcher
+        assert isinstance(launcher, MonitoredRunLauncher)
+        runs = instance.get_runs(dg.RunsFilter(job_name=JOB))
+        assert len(runs) >= 4
+        for run in runs:
+            assert launcher._run_process(run) is not None, run.run_id
+            # Every one of them has finished, so its process is gone (or is not the run's).
+            assert launcher.check_run_worker_health(run).status.value == "FAILED"
+
+
 def test_a_development_instance_history_moves_across(deployment, tmp_path):
     """scripts/move_dagster_history.py: runs, events and quarters from SQLite to PostgreSQL."""
     development = tmp_path / "dot-dagster"
