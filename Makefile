@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run test lint ui sample validate-903 bench clean
+.PHONY: setup run test lint ui sample validate-903 bench clean docs
 
 setup: $(VENV)/.installed
 
@@ -43,3 +43,7 @@ bench: setup
 
 clean:
 	rm -rf data/work data/marts/*.parquet data/marts/*.duckdb data/marts/reports data/marts/data_docs
+
+# docs/marts.md is generated from the marts contract, sql/marts/contract.yml.
+docs: setup
+	$(BIN)/python -m pipeline.core.contract > docs/marts.md
