@@ -3,6 +3,10 @@
 Faults are ``warning``: commentary is text beside a figure and changes no value
 or RAG status, so an orphan or duplicate row is quarantined and reported (a Red
 indicator left without corrective action is flagged downstream anyway).
+
+VALUE_SEEN (optional) is the figure the author was looking at when writing: when
+the published value differs, the figure is flagged instead of the words being
+trusted to match it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas._catalogue import NamesAnIndicator
-from schemas._common import QUARANTINES, Rule, Text, unique_key
+from schemas._common import QUARANTINES, Measure, Rule, Text, unique_key
 
 SEVERITY = QUARANTINES
 RULES = {
@@ -28,6 +32,7 @@ class Commentary(NamesAnIndicator):
     COMMENTARY: Series[Text] = pa.Field(nullable=True)
     CORRECTIVE_ACTION: Series[Text] = pa.Field(nullable=True)
     OWNER: Series[Text] = pa.Field(nullable=True)
+    VALUE_SEEN: Series[Measure] = pa.Field(nullable=True)
 
     @pa.dataframe_check(
         name="indicator_unique",

@@ -128,6 +128,7 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("COMMENTARY", "VARCHAR"),
         ("CORRECTIVE_ACTION", "VARCHAR"),
         ("OWNER", "VARCHAR"),
+        ("VALUE_SEEN", "DECIMAL(18,6)"),
     ],
     "raw_quarters": [
         ("quarter_key", "VARCHAR"),

@@ -11,7 +11,6 @@ whose comparisons read one of them) in one set-based statement, so a backfill
 of many quarters costs one query a model.
 """
 
-import hashlib
 import time
 from datetime import UTC, datetime
 
@@ -23,6 +22,7 @@ from pipeline.core.periods import with_dependants
 from pipeline.core.settings import SQL_DIR
 from pipeline.defs.ingest import RAW_TABLES
 from pipeline.defs.partitions import QUARTERS, SINGLE_RUN, run_quarter_keys
+from pipeline.models.lineage import prepare_lineage_sources
 from pipeline.models.runner import (
     Model,
     discover_models,
@@ -33,6 +33,7 @@ from pipeline.models.runner import (
     prepare_connection,
     topological_order,
 )
+from pipeline.signoff.store import copy_to_warehouse, store_path
 
 
 def build_model_asset(sources: dict[str, list[str]]) -> dg.AssetsDefinition:
@@ -58,6 +59,9 @@ def build_model_asset(sources: dict[str, list[str]]) -> dg.AssetsDefinition:
         loaded_at = run_started_at(context)
         with warehouse.get_connection() as con:
             prepare_connection(con)
+            # What each figure reads, and what was signed off (a copy of the sign-off file).
+            prepare_lineage_sources(con, models)
+            copy_to_warehouse(con, store_path(warehouse.database))
             keys = with_dependants(run_quarter_keys(context), loaded_quarters(con))
             for model in ordered:
                 if model.name not in selected:
@@ -86,7 +90,7 @@ def _spec(model: Model, producers: dict[str, list[str]]) -> dg.AssetSpec:
         group_name=model.layer,
         kinds={"duckdb", "sql"},
         description=model_description(model),
-        code_version=hashlib.sha256(model.sql.encode()).hexdigest()[:16],
+        code_version=model.code_version,
         skippable=True,
         # A view holds no quarter's rows of its own: it is one asset over all quarters.
         partitions_def=None if model.is_view else QUARTERS,
@@ -105,5 +109,6 @@ def run_started_at(context: AssetExecutionContext) -> datetime:
 # ingest asset, `audit_rejects` every ingest asset (each records its faults there).
 _SOURCES = {table: [table] for table in [*RAW_TABLES, "raw_dates", "raw_quarters"]}
 _SOURCES["audit_rejects"] = RAW_TABLES
+_SOURCES["audit_files"] = RAW_TABLES
 
 sql_models = build_model_asset(_SOURCES)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.core.settings import REFERENCE_FOLDER
-from pipeline.extracts.load import context_from_connection, load_raw, record_faults
+from pipeline.extracts.load import context_from_connection, load_raw, record_faults, record_file
 from pipeline.extracts.readers import find_extract, read_extract
 from pipeline.extracts.registry import EXTRACTS, Extract
 from pipeline.extracts.validate import QuarterBlocked, ValidationResult, validate_extract
@@ -99,6 +99,10 @@ def ingest_one(
         )
     loaded.notices.extend(f"{where}: {note}" for note in result.notes)
     load_raw(con, extract, quarter_key, result.valid_rows)
+    # What was loaded, file by file, for `scorecard explain` and the lineage mart.
+    record_file(
+        con, extract, quarter_key, path, result.rows_read, result.quarantined, loaded.run_id
+    )
     loaded.rows += len(result.valid_rows)
     loaded.warnings += result.quarantined
 

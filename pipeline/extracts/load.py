@@ -8,8 +8,10 @@ Measures go to DECIMAL(18,6) through their text, never through a float.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -40,6 +42,20 @@ AUDIT_COLUMNS = {
     "is_personal": "BOOLEAN",
     "run_id": "VARCHAR",
 }
+# One row per file loaded (the latest load of each extract and quarter): what
+# `scorecard explain` and mart_indicator_lineage say a figure was computed from.
+FILES_TABLE = "audit_files"
+FILES_COLUMNS = {
+    "quarter_key": "VARCHAR",
+    "extract": "VARCHAR",
+    "file_name": "VARCHAR",
+    "file_bytes": "BIGINT",
+    "sha256": "VARCHAR",
+    "rows_read": "INTEGER",
+    "rows_rejected": "INTEGER",
+    "run_id": "VARCHAR",
+    "loaded_at": "TIMESTAMP WITH TIME ZONE",
+}
 INCOMING = "_incoming_rows"
 # (table, column) → (quarter key, row count, hash sum) and the distinct IDs then read.
 _ID_SETS: dict[tuple[str, str], tuple[tuple, frozenset[str]]] = {}
@@ -58,7 +74,19 @@ def raw_columns(extract: Extract | str) -> dict[str, str]:
 def create_raw_table(con: duckdb.DuckDBPyConnection, extract: Extract | str) -> None:
     """Create ``raw_<extract>`` with the architecture's types if it does not exist."""
     spec = get_extract(extract)
-    _create(con, spec.table, raw_columns(spec))
+    columns = raw_columns(spec)
+    _create(con, spec.table, columns)
+    # A warehouse made before a column was added to the extract (commentary's
+    # VALUE_SEEN) gets the column, empty for the quarters loaded before.
+    existing = {
+        name.lower()
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [spec.table]
+        ).fetchall()
+    }
+    for name, kind in columns.items():
+        if name.lower() not in existing:
+            con.execute(f'ALTER TABLE {spec.table} ADD COLUMN "{name}" {kind}')
 
 
 def load_raw(
@@ -104,6 +132,47 @@ def record_faults(
     else:  # nothing to insert: the delete alone is one atomic statement
         con.execute(delete, [spec.name, key])
     return len(rows)
+
+
+def create_files_table(con: duckdb.DuckDBPyConnection) -> None:
+    _create(con, FILES_TABLE, FILES_COLUMNS)
+
+
+def record_file(
+    con: duckdb.DuckDBPyConnection,
+    extract: Extract | str,
+    quarter_key: str | None,
+    path: Path,
+    rows_read: int,
+    rows_rejected: int,
+    run_id: str,
+) -> None:
+    """Replace the file record of ``extract`` for ``quarter_key``: name, size, SHA-256, rows.
+
+    Only the file's name is kept (not its folder, which may name a person's home).
+    """
+    spec = get_extract(extract)
+    key = None if spec.kind == "reference" else quarter_key
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    create_files_table(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            f"DELETE FROM {FILES_TABLE} WHERE extract = ? AND quarter_key IS NOT DISTINCT FROM ?",
+            [spec.name, key],
+        )
+        con.execute(
+            f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())",
+            [key, spec.name, Path(path).name, Path(path).stat().st_size, digest.hexdigest(),
+             rows_read, rows_rejected, run_id],
+        )  # fmt: skip
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def context_from_connection(

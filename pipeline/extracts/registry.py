@@ -151,7 +151,8 @@ EXTRACTS: tuple[Extract, ...] = (
     _qtr("manual_returns", manual_returns, "ManualReturns",
          "INDICATOR_CODE NUMERATOR DENOMINATOR VALUE NOTE", "INDICATOR_CODE", may_be_empty=True),
     _qtr("commentary", commentary, "Commentary",
-         "INDICATOR_CODE COMMENTARY CORRECTIVE_ACTION OWNER", "INDICATOR_CODE", may_be_empty=True),
+         "INDICATOR_CODE COMMENTARY CORRECTIVE_ACTION OWNER", "INDICATOR_CODE",
+         optional=("VALUE_SEEN",), may_be_empty=True),
 )  # fmt: skip
 
 BY_NAME: Mapping[str, Extract] = {extract.name: extract for extract in EXTRACTS}

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 LAYERS = ("staging", "intermediate", "marts")
 SOURCE_PREFIXES = ("raw_", "ref_")
-SOURCE_TABLES = frozenset({"audit_rejects"})
+SOURCE_TABLES = frozenset({"audit_rejects", "audit_files"})
 CONFIG_FILE = "models.yml"
 MATERIALIZATIONS = frozenset({"view", "incremental", "table"})
 
@@ -58,6 +58,11 @@ class Model:
     @property
     def is_view(self) -> bool:
         return self.materialized == "view"
+
+    @property
+    def code_version(self) -> str:
+        """The SQL's digest: Dagster's code version, and the lineage mart's."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
 
 
 def is_source_table(name: str) -> bool:
@@ -318,9 +323,12 @@ def run_models(
     sql_dir: Path = SQL_DIR,
 ) -> dict[str, int]:
     """Prepare the connection and materialise every model in dependency order."""
+    from pipeline.models.lineage import prepare_lineage_sources
+
     prepare_connection(con, sql_dir=sql_dir)
     keys = list(quarter_keys)
     models = discover_models(sql_dir)
+    prepare_lineage_sources(con, models)
     return {
         model.name: materialize_model(con, model, keys, run_id, loaded_at)
         for model in topological_order(models)

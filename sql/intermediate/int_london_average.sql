@@ -1,5 +1,6 @@
 -- spec/rules.md "London average": the London row of benchmarks.csv for the indicator
--- with the greatest PERIOD_END on or before QE, with its PERIOD_LABEL.
+-- with the greatest PERIOD_END on or before QE, with its PERIOD_LABEL (and PERIOD_END,
+-- so a figure can be flagged when its London average is more than a year old).
 with quarters as (select * from stg_calendar__quarters),
 
 benchmarks as (select * from stg_reference__benchmarks),
@@ -10,6 +11,7 @@ latest_london_average as (
         benchmarks.indicator_code,
         benchmarks.value as london_average,
         benchmarks.period_label as london_average_period,
+        benchmarks.period_end as london_average_period_end,
     from quarters
     inner join benchmarks
         on
@@ -26,4 +28,5 @@ select
     indicator_code,
     london_average,
     london_average_period,
+    london_average_period_end,
 from latest_london_average

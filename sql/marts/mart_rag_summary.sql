@@ -10,6 +10,8 @@
 --   status of Amber; 2 (29%) have a status of Red.
 -- followed by a sentence naming each Red indicator by title and code, as the report's
 -- equalities section does. The count that opens a sentence is spelled out.
+-- indicators_flagged: how many of the committee's figures carry a data-quality flag
+-- (fct_indicator_quarter.dq_flags not empty).
 with facts as (select * from fct_indicator_quarter),
 
 indicators as (select * from dim_indicator),
@@ -22,6 +24,7 @@ committee_facts as (
         indicators.title,
         facts.is_available,
         facts.rag_status,
+        len(facts.dq_flags) > 0 as is_flagged,
     from facts
     inner join indicators
         on facts.indicator_code = indicators.code
@@ -37,6 +40,7 @@ counts as (
         cast(count(*) filter (where rag_status = 'Green') as integer) as green,
         cast(count(*) filter (where rag_status = 'Amber') as integer) as amber,
         cast(count(*) filter (where rag_status = 'Red') as integer) as red,
+        cast(count(*) filter (where is_flagged) as integer) as indicators_flagged,
         coalesce(
             list(code order by code) filter (where rag_status = 'Red'), []
         ) as red_indicators,
@@ -134,4 +138,5 @@ select
             chr(10), selection_sentence || ' ' || rag_sentence, status_sentence, red_sentence
         ) as varchar
     ) as summary_text,
+    indicators_flagged,
 from status_sentences

@@ -7,4 +7,6 @@ select
     commentary as commentary,
     corrective_action as corrective_action,
     owner as owner,
+    -- the figure the author saw when writing (optional column, NULL when not given)
+    value_seen as value_seen,
 from commentary
