@@ -118,7 +118,47 @@ def _parser() -> argparse.ArgumentParser:
         help="working DuckDB file (default: $SCORECARD_WAREHOUSE, else work/warehouse.duckdb "
         "beside the marts folder)",
     )
+    run.add_argument(
+        "--restate",
+        action="store_true",
+        help="publish although a signed-off figure, RAG status or commentary changes; each "
+        "change is recorded in mart_restatements (needs --reason)",
+    )
+    run.add_argument("--reason", metavar="TEXT", help="why signed-off figures are restated")
+    run.add_argument("--by", metavar="PERSON", help="who restates (default: the login name)")
     run.set_defaults(handler=_run)
+
+    signoff = command("signoff", "record that a quarter's published figures went to committee")
+    _quarter_option(signoff)
+    signoff.add_argument(
+        "--committee", required=True, metavar="NAME", help="committee, as in indicators.csv"
+    )
+    signoff.add_argument("--by", required=True, metavar="PERSON", help="who signs it off")
+    _marts_dir(signoff, "published marts folder whose figures are signed off")
+    signoff.add_argument(
+        "--warehouse",
+        metavar="FILE",
+        help="working DuckDB file; the sign-offs are kept beside it in signoffs.duckdb "
+        "(default: as for run)",
+    )
+    signoff.set_defaults(handler=_signoff)
+
+    explain = command("explain", "explain one published figure down to its files and records")
+    explain.add_argument("code", metavar="CODE", help="indicator code such as CSC-SW2")
+    _quarter_option(explain)
+    explain.add_argument(
+        "--records",
+        metavar="FILE.csv",
+        help="write the record-level rows behind the numerator and denominator to this CSV "
+        "(personal data: keep it in the working folder)",
+    )
+    _marts_dir(explain, "published marts folder to read")
+    explain.add_argument(
+        "--warehouse",
+        metavar="FILE",
+        help="working DuckDB file, read for --records (default: as for run)",
+    )
+    explain.set_defaults(handler=_explain)
 
     summary = command("summary", "print a quarter's summary and RAG table")
     _quarter_option(summary)
@@ -178,6 +218,7 @@ def _stop_on_signals() -> None:
 def _run(args: argparse.Namespace) -> int:
     from pipeline.cli.run import run_quarters  # Dagster is slow to import; only when needed
 
+    tags = _restate_tags(args)
     _stop_on_signals()
     ensure_dagster_home()
     try:
@@ -187,6 +228,7 @@ def _run(args: argparse.Namespace) -> int:
             requested=args.quarter,
             echo=print,
             warehouse=args.warehouse or default_warehouse(Path(args.marts_dir)),
+            run_tags=tags,
         )
     except KeyboardInterrupt:
         _error(
@@ -205,6 +247,51 @@ def _run(args: argparse.Namespace) -> int:
     if outcome.ok:
         return EXIT_OK
     return EXIT_USAGE if outcome.usage_error else EXIT_FAILED
+
+
+def _restate_tags(args: argparse.Namespace) -> dict[str, str]:
+    """The run's tags for `--restate --reason TEXT [--by PERSON]` (none without it)."""
+    if not args.restate:
+        if args.reason or args.by:
+            raise UserError("--reason and --by go with --restate.")
+        return {}
+    if not (args.reason or "").strip():
+        raise UserError(
+            "--restate needs --reason TEXT: say why signed-off figures change (it is "
+            "published in mart_restatements and the report)."
+        )
+    import getpass
+
+    from pipeline.signoff.tags import RESTATE_REASON_TAG, RESTATED_BY_TAG
+
+    return {RESTATE_REASON_TAG: args.reason.strip(), RESTATED_BY_TAG: args.by or getpass.getuser()}
+
+
+def _signoff(args: argparse.Namespace) -> int:
+    from pipeline.signoff.lock import sign_off
+    from pipeline.signoff.store import store_path
+
+    marts = Path(args.marts_dir)
+    store = store_path(args.warehouse or default_warehouse(marts))
+    record = sign_off(marts, store, _quarter(args.quarter), args.committee, args.by)
+    print(
+        f"Signed off {record.quarter_key} for the {record.committee} committee by "
+        f"{record.signed_off_by} at {record.signed_off_at:%Y-%m-%d %H:%M} UTC: "
+        f"{record.figures} figures, {record.rag_statuses} RAG statuses, "
+        f"{record.commentaries} commentaries (SHA-256 {record.digest}). Recorded in {store}. "
+        "A run that would change any of them now stops unless given --restate --reason."
+    )
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from pipeline.explain.explain import explain
+
+    marts = Path(args.marts_dir)
+    warehouse = Path(args.warehouse or default_warehouse(marts))
+    records = Path(args.records) if args.records else None
+    print(explain(marts, warehouse, args.code.upper(), _quarter(args.quarter), records))
+    return 0
 
 
 def _summary(args: argparse.Namespace) -> int:

@@ -54,8 +54,12 @@ def run_quarters(
     echo: Callable[[str], None] = print,
     instance: dg.DagsterInstance | None = None,
     warehouse: str | None = None,
+    run_tags: dict[str, str] | None = None,
 ) -> RunOutcome:
-    """Validate, compute and publish `requested` quarters (default: all found), oldest first."""
+    """Validate, compute and publish `requested` quarters (default: all found), oldest first.
+
+    `run_tags` are added to each Dagster run (`--restate`: its reason and who restates).
+    """
     outcome = RunOutcome()
     keys = _quarters_to_run(raw_dir, requested, outcome)
     if not keys:
@@ -75,7 +79,7 @@ def run_quarters(
     try:
         # Held for every batch: a second command on this warehouse refuses at once.
         with warehouse_lock(database):
-            _run_batches(defs, instance, keys, database, echo, outcome)
+            _run_batches(defs, instance, keys, database, echo, outcome, run_tags or {})
     except WarehouseBusy as busy:
         outcome.errors.append(str(busy))
         outcome.ok = False
@@ -84,7 +88,9 @@ def run_quarters(
     return outcome
 
 
-def _run_batches(defs, instance, keys: list[str], database: str, echo, outcome) -> None:
+def _run_batches(
+    defs, instance, keys: list[str], database: str, echo, outcome, run_tags: dict
+) -> None:
     locked = _warehouse_in_use(database)
     if locked:
         outcome.errors.append(locked)
@@ -94,7 +100,7 @@ def _run_batches(defs, instance, keys: list[str], database: str, echo, outcome) 
     for batch in _batches(keys, instance.get_dynamic_partitions(QUARTERS.name)):
         label = batch[0] if len(batch) == 1 else f"{batch[0]} to {batch[-1]}"
         echo(f"Running {label} ({len(batch)} quarter{'s' if len(batch) > 1 else ''})")
-        if not _execute(job, instance, batch, echo, outcome, database):
+        if not _execute(job, instance, batch, echo, outcome, database, run_tags=run_tags):
             outcome.ok = False
             return
 
@@ -213,6 +219,7 @@ def _execute(
     database: str | None = None,
     run_config: dict = QUIET,
     show_logs_of: str | None = None,
+    run_tags: dict | None = None,
 ) -> bool:
     tags = (
         {"dagster/partition": batch[0]}
@@ -224,6 +231,7 @@ def _execute(
     tags.update({PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()})
     if database is not None:  # the report's job reads the marts, not the warehouse
         tags[WAREHOUSE_TAG] = str(Path(database).resolve())
+    tags.update(run_tags or {})  # --restate: its reason and who restates
     run_id = str(uuid.uuid4())
     outcome.run_ids.append(run_id)
     result: dict = {}

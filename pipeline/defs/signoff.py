@@ -20,10 +20,7 @@ from pipeline.signoff.lock import (
     refusal,
 )
 from pipeline.signoff.store import store_path
-
-# Set by `scorecard run --restate --reason TEXT [--by PERSON]`.
-RESTATE_REASON_TAG = "scorecard/restate_reason"
-RESTATED_BY_TAG = "scorecard/restated_by"
+from pipeline.signoff.tags import RESTATE_REASON_TAG, RESTATED_BY_TAG
 
 
 @dg.asset(

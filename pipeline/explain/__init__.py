@@ -1,0 +1,1 @@
+"""`scorecard explain`: one published figure, down to its files and records."""
