@@ -82,6 +82,20 @@ class Fact:
     commentary: str | None = None
     corrective_action: str | None = None
     commentary_owner: str | None = None
+    dq_flags: list[str] = field(default_factory=list)
+    dq_notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A signed-off cell changed by a later run (mart_restatements)."""
+
+    column_name: str
+    signed_off_value: str | None
+    new_value: str | None
+    reason: str
+    restated_at: datetime
+    signed_off_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,7 @@ class IndicatorReport:
     # the rows of the last twelve quarters for the XmR chart, oldest first.
     signal: Signal | None = None
     xmr: list[tuple[Quarter, Signal | None]] = field(default_factory=list)
+    restatements: list[Restatement] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -249,9 +264,29 @@ def _load_facts(
         "where list_contains(?, quarter_key) and list_contains(?, indicator_code)"
     )
     return {
-        (row["indicator_code"], row["quarter_key"]): _pick(Fact, row)
+        (row["indicator_code"], row["quarter_key"]): _pick(
+            Fact,
+            {**row, "dq_flags": row.get("dq_flags") or [], "dq_notes": row.get("dq_notes") or []},
+        )
         for row in _rows(con, sql, [keys, codes])
     }
+
+
+def _load_restatements(
+    con: duckdb.DuckDBPyConnection, quarter_key: str
+) -> dict[str, list[Restatement]]:
+    """The quarter's restatements by indicator (none from marts published before them)."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'mart_restatements'"
+        " union all select count(*) from duckdb_views() where view_name = 'mart_restatements'"
+    ).fetchall()
+    if not any(count for (count,) in exists):
+        return {}
+    sql = "select * from mart_restatements where quarter_key = ? order by restated_at"
+    found: dict[str, list[Restatement]] = {}
+    for row in _rows(con, sql, [quarter_key]):
+        found.setdefault(row["indicator_code"], []).append(_pick(Restatement, row))
+    return found
 
 
 def load_committee_report(
@@ -272,6 +307,7 @@ def load_committee_report(
     while xmr_window and not xmr_window[0].loaded:  # before the first loaded quarter
         xmr_window.pop(0)
     signals = load_signals(con, [q.key for q in xmr_window], [i.code for i in indicators])
+    restated = _load_restatements(con, quarter_key)
     reports = [
         IndicatorReport(
             indicator=indicator,
@@ -279,6 +315,7 @@ def load_committee_report(
             trend=[TrendPoint(q, facts.get((indicator.code, q.key))) for q in window],
             signal=signals.get((indicator.code, quarter_key)),
             xmr=[(q, signals.get((indicator.code, q.key))) for q in xmr_window] if signals else [],
+            restatements=restated.get(indicator.code, []),
         )
         for indicator in indicators
     ]

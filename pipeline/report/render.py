@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +31,15 @@ from pipeline.report.symbols import key as symbol_key
 
 TEMPLATES = Path(__file__).parent / "templates"
 CORRECTIVE_ACTION_MISSING = "Corrective action not supplied"
+# The commentary was written about another number (commentary.csv VALUE_SEEN): its
+# words are not printed beside a figure they no longer match.
+COMMENTARY_OUT_OF_DATE = "commentary_out_of_date"
+RESTATED_COLUMNS = {
+    "value": "the figure",
+    "rag_status": "the RAG status",
+    "commentary": "the commentary",
+    "corrective_action": "the corrective action",
+}
 _SUMMARY_LIST = re.compile(r"^(In summary, of the [^:]*:)\s*(.*?have a status of Red)\.?\s*(.*)$")
 
 
@@ -66,6 +75,10 @@ class IndicatorView:
     chart_description: str
     trend: list[TrendRow]
     signal: SignalView | None = None  # None where the marts hold no mart_indicator_signal
+    # Data-quality notes printed beside the figure, and the signed-off values of a
+    # figure restated after sign-off (footnoted)
+    flags: list[str] = field(default_factory=list)
+    restated: list[str] = field(default_factory=list)
 
 
 @cache
@@ -166,13 +179,35 @@ def indicator_view(
         london=_london(item),
         london_value=london_value,
         london_period=london_period,
-        commentary=fact.commentary or "No commentary supplied.",
+        commentary=_commentary(fact),
         corrective_action=corrective,
         owner=(fact.commentary_owner or "").strip() or None,
         chart=Markup(trend_chart_svg(item, council)),
         chart_description=describe_trend(item),
         trend=_trend_rows(item),
         signal=signal_view(item, report),
+        flags=list(fact.dq_notes),
+        restated=[_restated(r) for r in item.restatements],
+    )
+
+
+def _commentary(fact) -> str:
+    if COMMENTARY_OUT_OF_DATE in fact.dq_flags:
+        return (
+            "The commentary supplied was written about a different figure (see the note "
+            "beside the value), so it is not printed."
+        )
+    return fact.commentary or "No commentary supplied."
+
+
+def _restated(restatement) -> str:
+    """'Restated after sign-off on 29 Nov 2026: the figure signed off was 94.2 (reason).'"""
+    what = RESTATED_COLUMNS.get(restatement.column_name, restatement.column_name)
+    signed = restatement.signed_off_value or "blank"
+    when = restatement.signed_off_at or restatement.restated_at
+    return (
+        f"Restated after sign-off on {when:%-d %b %Y}: {what} signed off was {signed}, now "
+        f"{restatement.new_value or 'blank'} ({restatement.reason})."
     )
 
 
