@@ -107,6 +107,11 @@ def versions(sample_run, tmp_path_factory):
         "insert into audit_rejected_rows (quarter_key, extract, rule, severity, run_id) "
         "values ('2021-22-Q2', 'commentary', 'new', 'warning', 'new-run')"
     )
+    con.execute("update mart_indicator_lineage set run_id = 'new-run'")
+    con.execute(
+        "insert into mart_restatements (quarter_key, indicator_code, column_name, reason, "
+        "run_id) values ('2021-22-Q2', 'CSC-SW2', 'value', 'new', 'new-run')"
+    )
     con.close()
     contents = {}
     for version, path in paths.items():

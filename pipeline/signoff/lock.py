@@ -273,7 +273,10 @@ def record_restatements(
 
 
 MART_RESTATEMENTS = """
-create or replace table mart_restatements as
+create or replace table mart_restatements as {select}
+"""
+
+_RESTATEMENTS_SELECT = """
 select
     cast(r.quarter_key as varchar) as quarter_key,
     cast(r.indicator_code as varchar) as indicator_code,
@@ -293,8 +296,16 @@ order by r.quarter_key, r.indicator_code, r.column_name, r.restated_at
 """
 
 
+def ensure_restatements_mart(con: duckdb.DuckDBPyConnection) -> None:
+    """`mart_restatements` from the warehouse's copies, if no run has built it yet.
+
+    The models alone (`run_models`, tests, benchmarks) then still leave every mart.
+    """
+    con.execute(f"create table if not exists mart_restatements as {_RESTATEMENTS_SELECT}")
+
+
 def build_restatements_mart(con: duckdb.DuckDBPyConnection, store: Path) -> int:
     """`mart_restatements` in the warehouse, from the sign-off file; returns its rows."""
     copy_to_warehouse(con, store)
-    con.execute(MART_RESTATEMENTS)
+    con.execute(MART_RESTATEMENTS.format(select=_RESTATEMENTS_SELECT))
     return con.execute("select count(*) from mart_restatements").fetchone()[0]
