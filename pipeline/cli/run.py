@@ -139,6 +139,10 @@ def _warehouse_in_use(database: str) -> str | None:
     """
     try:
         duckdb.connect(database).close()
+    except duckdb.ConnectionException:
+        # This process still holds the database from an earlier run (with the run's
+        # settings): not another process, so not locked.
+        return None
     except duckdb.IOException as error:
         if "lock" not in str(error).lower():
             raise
