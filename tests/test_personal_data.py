@@ -6,7 +6,9 @@ not: the Parquet copies, the committee report (HTML and the PDF's text) and the
 Dagster event log (materialisation metadata, check results, failure messages),
 after runs whose faults are themselves about personal columns: a quarantined
 header row (published in audit_rejected_rows) and a blocked quarter (its message
-in the event log).
+in the event log). The run is signed off and restated in between, so the tables of
+issue 14 (mart_indicator_lineage, mart_restatements, the flags of the fact table)
+hold rows when they are scanned.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from pypdf import PdfReader
 from pipeline.cli.run import run_quarters
 from pipeline.core.settings import MART_TABLES
 from pipeline.report import render_report
+from pipeline.signoff.lock import sign_off
+from pipeline.signoff.store import store_path
+from pipeline.signoff.tags import RESTATE_REASON_TAG, RESTATED_BY_TAG
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "raw"
@@ -67,6 +72,15 @@ def _add_case_pair(raw: Path) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+def _change_commentary(raw: Path) -> None:
+    """New words for one indicator after sign-off: a restatement of its commentary."""
+    path = raw / QUARTER / "commentary.csv"
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    rows[1][1] = "Revised after committee: " + rows[1][1]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
 def _duplicate_header_row(raw: Path) -> None:
     path = raw / QUARTER / "header.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -85,6 +99,12 @@ def runs(tmp_path_factory):
     with dg.instance_for_test() as instance:
         good = run_quarters(raw, marts, [QUARTER], lambda line: None, instance, warehouse)
         assert good.ok, good.errors
+        sign_off(marts, store_path(warehouse), QUARTER, "Children and Learning", "J Officer")
+        _change_commentary(raw)
+        tags = {RESTATE_REASON_TAG: "words revised", RESTATED_BY_TAG: "J Officer"}
+        restated = run_quarters(raw, marts, [QUARTER], lambda line: None, instance, warehouse,
+                                run_tags=tags)  # fmt: skip
+        assert restated.ok, restated.errors
         blocked_raw = base / "blocked"
         shutil.copytree(raw, blocked_raw)
         _duplicate_header_row(blocked_raw)
@@ -93,7 +113,7 @@ def runs(tmp_path_factory):
         assert not blocked.ok
         logs = [
             str(entry)
-            for run_id in good.run_ids + blocked.run_ids
+            for run_id in good.run_ids + restated.run_ids + blocked.run_ids
             for entry in instance.all_logs(run_id)
         ]
     yield {"raw": raw, "marts": marts, "logs": logs, "blocked": blocked, "base": base}
@@ -118,6 +138,7 @@ def test_quarantined_personal_fault_is_published_redacted(runs) -> None:
 
 def test_no_personal_data_in_the_parquet_marts(runs) -> None:
     needles = _needles(runs["raw"])
+    assert {"mart_indicator_lineage", "mart_restatements"} <= set(MART_TABLES)
     con = duckdb.connect()
     for table in MART_TABLES:
         path = runs["marts"] / f"{table}.parquet"
