@@ -19,7 +19,8 @@ from conftest import copy_of_run
 from pipeline.cli.main import main
 from pipeline.cli.run import run_quarters
 from pipeline.report import render_report
-from pipeline.signoff.store import store_path
+from pipeline.signoff.lock import SignedOffQuarterMissing, differences, record_restatements
+from pipeline.signoff.store import open_store, store_path
 from pipeline.signoff.tags import RESTATE_REASON_TAG, RESTATED_BY_TAG
 
 Q2 = "2021-22-Q2"
@@ -181,3 +182,53 @@ def test_signoff_and_restatements_survive_a_rebuilt_warehouse(lock) -> None:
 def test_restate_needs_a_reason(capsys) -> None:
     assert main(["run", "--restate"]) == 2
     assert "--restate needs --reason" in capsys.readouterr().err
+
+
+def _store_with_signoff(path: Path, quarter: str) -> None:
+    con = open_store(path)
+    con.execute(
+        "insert into signoffs values ('s1', ?, 'C', 'Jane Officer', "
+        "'2026-11-01 10:00:00+00', 'd', 1)",
+        [quarter],
+    )
+    con.execute(
+        "insert into signoff_figures values ('s1', ?, 'C', 'X-1', 1, 21.9, 'Red', "
+        "'Up by two', null, '2026-11-01 10:00:00+00')",
+        [quarter],
+    )
+    con.close()
+
+
+def _warehouse(quarter: str, value: str, commentary: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "create table fct_indicator_quarter as select ? as quarter_key, 'X-1' as "
+        "indicator_code, cast(? as decimal(18, 6)) as value, 'Red' as rag_status, "
+        "? as commentary, cast(null as varchar) as corrective_action",
+        [quarter, value, commentary],
+    )
+    return con
+
+
+def test_differences_name_each_changed_cell_and_accept_a_restated_one(tmp_path) -> None:
+    store = tmp_path / "signoffs.duckdb"
+    _store_with_signoff(store, Q2)
+    assert differences(_warehouse(Q2, "21.9", "Up by two"), store) == []
+    found = differences(_warehouse(Q2, "22.4", "Up by three"), store)
+    assert [d.describe() for d in found] == [
+        "2021-22-Q2 X-1 value 21.9 → 22.4",
+        '2021-22-Q2 X-1 commentary "Up by two" → "Up by three"',
+    ]
+    record_restatements(store, found, "corrected extract", "Sam", "run-1")
+    # the same figures again: already accepted; a further change is not
+    assert differences(_warehouse(Q2, "22.4", "Up by three"), store) == []
+    (again,) = differences(_warehouse(Q2, "22.5", "Up by three"), store)
+    assert again.describe() == "2021-22-Q2 X-1 value 22.4 → 22.5"
+    assert again.signed_off_value == "21.9"
+
+
+def test_a_signed_off_quarter_missing_from_the_warehouse_is_refused(tmp_path) -> None:
+    store = tmp_path / "signoffs.duckdb"
+    _store_with_signoff(store, "2021-22-Q1")
+    with pytest.raises(SignedOffQuarterMissing, match="2021-22-Q1 are not in the working"):
+        differences(_warehouse(Q2, "21.9", "Up by two"), store)

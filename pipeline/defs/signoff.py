@@ -14,6 +14,7 @@ from dagster_duckdb import DuckDBResource
 from pipeline.defs.ingest import NOTICES
 from pipeline.defs.partitions import QUARTERS, SINGLE_RUN
 from pipeline.signoff.lock import (
+    SignedOffQuarterMissing,
     build_restatements_mart,
     differences,
     record_restatements,
@@ -43,7 +44,10 @@ def mart_restatements(
     reason = (context.run.tags.get(RESTATE_REASON_TAG) or "").strip()
     restated_by = context.run.tags.get(RESTATED_BY_TAG) or "unknown"
     with warehouse.get_connection() as con:
-        found = differences(con, store)
+        try:
+            found = differences(con, store)
+        except SignedOffQuarterMissing as problem:
+            raise dg.Failure(description=str(problem)) from None
         if found and not reason:
             raise dg.Failure(description=refusal(found))
         if found:

@@ -77,6 +77,11 @@ def _published(marts_dir: Path, code: str, quarter_key: str):
         )
     finally:
         con.close()
+    if not inputs:
+        raise UserError(
+            f"The published marts have no lineage for {code} in {quarter_key} (published "
+            "before lineage was recorded): run the quarter again, then explain it."
+        )
     return indicator, fact, inputs, restated
 
 

@@ -178,6 +178,9 @@ def open_marts(marts_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         signals = _parquet_source(marts_dir, SIGNAL_TABLE)  # optional: added in 0.2.0
         if signals is not None:
             con.execute(f"create view {SIGNAL_TABLE} as select * from {signals}")
+        restatements = _parquet_source(marts_dir, "mart_restatements")
+        if restatements is not None:  # optional: marts published before 0.4.0 lack it
+            con.execute(f"create view mart_restatements as select * from {restatements}")
     try:
         yield con
     finally:

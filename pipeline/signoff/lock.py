@@ -208,6 +208,7 @@ def differences(con: duckdb.DuckDBPyConnection, store: Path) -> list[Difference]
     a later run that computes the same figure again passes without restating twice.
     """
     copy_to_warehouse(con, store)
+    _refuse_missing_quarters(con)
     cursor = con.execute(_SIGNED)
     names = [column[0] for column in cursor.description]
     signed = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -230,6 +231,26 @@ def differences(con: duckdb.DuckDBPyConnection, store: Path) -> list[Difference]
                     )
                 )  # fmt: skip
     return found
+
+
+class SignedOffQuarterMissing(Exception):
+    """A signed-off quarter is not in the warehouse: publishing would drop it."""
+
+
+def _refuse_missing_quarters(con: duckdb.DuckDBPyConnection) -> None:
+    missing = con.execute(
+        "select distinct s.quarter_key from raw_signoffs as s "
+        "where s.quarter_key not in (select quarter_key from fct_indicator_quarter) "
+        "order by 1"
+    ).fetchall()
+    if missing:
+        keys = ", ".join(key for (key,) in missing)
+        raise SignedOffQuarterMissing(
+            f"The signed-off quarter(s) {keys} are not in the working warehouse (was it "
+            "deleted or rebuilt?), so publishing now would remove what the committee was "
+            "given from the marts. Nothing was published. Run every quarter (scorecard run "
+            "without --quarter) to rebuild the warehouse, or at least the quarter(s) listed."
+        )
 
 
 def refusal(found: list[Difference]) -> str:
