@@ -335,6 +335,10 @@ def build_marts(marts_dir: Path, *, parquet: bool = True, duckdb_file: bool = Tr
         f"insert into mart_rag_summary values ({', '.join('?' * 13)})",
         [_summary(key, facts) for key in QUARTERS],
     )
+    # The columns of marts 0.2.0 (issue 14): no fixture figure carries a flag.
+    con.execute("alter table fct_indicator_quarter add column dq_flags varchar[] default []")
+    con.execute("alter table fct_indicator_quarter add column dq_notes varchar[] default []")
+    con.execute("alter table mart_rag_summary add column indicators_flagged integer default 0")
     if parquet:
         for table in ("dim_indicator", "dim_quarter", "fct_indicator_quarter", "mart_rag_summary"):
             con.execute(f"copy {table} to '{(marts_dir / table).as_posix()}.parquet'")

@@ -149,6 +149,8 @@ def _arithmetic(indicator: dict, fact: dict) -> list[str]:
     multiplier = MULTIPLIERS.get(indicator["unit"])
     if numerator is not None and denominator is not None and multiplier is not None:
         lines.append(f"  numerator {_number(numerator)}; denominator {_number(denominator)}")
+        if indicator["source"] == "manual":
+            lines.append("  both as supplied in the quarter's manual_returns.csv")
         if denominator == 0:
             lines.append("  a denominator of 0 gives no value: not available this quarter")
             return lines
@@ -168,7 +170,7 @@ def _arithmetic(indicator: dict, fact: dict) -> list[str]:
             f"away from zero to {places} decimal place(s))"
         )
     else:
-        lines.append(f"  value {_number(value, places)}: a count of records")
+        lines.append(f"  value {_number(value, places)}: the number of records counted")
     return lines
 
 
@@ -187,7 +189,7 @@ def _threshold_rule(indicator: dict, fact: dict) -> str:
 
 def _rag(indicator: dict, fact: dict) -> list[str]:
     places = indicator["decimals"]
-    lines = ["", "Target and RAG status (spec: RAG status)"]
+    lines = ["", "Target and RAG status (rules: RAG status)"]
     if fact["target"] is None:
         lines.append("  no target in targets.csv for this financial year and quarter: no RAG")
         return lines
