@@ -30,7 +30,7 @@ SEED = 20240904
 PUBLISH_KILLS = 20
 CLI_KILLS = 3
 # Columns a re-run may change: spec/marts.md run_id, loaded_at.
-RUN_COLUMNS = {"run_id", "loaded_at"}
+RUN_COLUMNS = {"run_id", "loaded_at", "loaded_by_run_id", "file_loaded_at"}
 
 PUBLISHER = """
 import sys, duckdb

@@ -83,9 +83,11 @@ def lock(sample_history, tmp_path_factory):
             run.raw, run.marts, [Q2], quiet, instance, str(run.warehouse), run_tags=tags
         )
         after_restating = _gop(run.marts)
-        # a rebuilt warehouse: the sign-off file beside it is never touched by a run
-        run.warehouse.unlink()
-        rebuilt = run_quarters(run.raw, run.marts, [Q2], quiet, instance, str(run.warehouse))
+        # a rebuilt warehouse: a new, empty file in the same working folder (this process
+        # may still hold the old one, so it is not deleted and reopened under its name);
+        # the sign-off file beside it is never touched by a run
+        rebuilt_warehouse = run.warehouse.with_name("rebuilt.duckdb")
+        rebuilt = run_quarters(run.raw, run.marts, [Q2], quiet, instance, str(rebuilt_warehouse))
     return {
         "run": run,
         "refused": refused,
