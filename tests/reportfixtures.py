@@ -290,6 +290,9 @@ _DISPLAY = {
     "i.decimals), i.unit)",
     "year_ago_value_display": "with_unit(display_fixed(f.year_ago_value, i.decimals), i.unit)",
     "london_average_display": "with_unit(display_exact(f.london_average), i.unit)",
+    # marts 0.3.0 (issue 14): no fixture figure carries a data-quality flag
+    "dq_flags": "cast([] as varchar[])",
+    "dq_notes": "cast([] as varchar[])",
 }
 
 
@@ -335,9 +338,7 @@ def build_marts(marts_dir: Path, *, parquet: bool = True, duckdb_file: bool = Tr
         f"insert into mart_rag_summary values ({', '.join('?' * 13)})",
         [_summary(key, facts) for key in QUARTERS],
     )
-    # The columns of marts 0.2.0 (issue 14): no fixture figure carries a flag.
-    con.execute("alter table fct_indicator_quarter add column dq_flags varchar[] default []")
-    con.execute("alter table fct_indicator_quarter add column dq_notes varchar[] default []")
+    # marts 0.3.0 (issue 14): no fixture figure is flagged
     con.execute("alter table mart_rag_summary add column indicators_flagged integer default 0")
     if parquet:
         for table in ("dim_indicator", "dim_quarter", "fct_indicator_quarter", "mart_rag_summary"):

@@ -10,7 +10,8 @@ from pipeline.publish.marts import clean_stale_staging, publish_marts
 
 
 @dg.asset(
-    deps=list(MART_TABLES),
+    # signoff_lock: a run that would change a signed-off figure never publishes
+    deps=[*MART_TABLES, "signoff_lock"],
     partitions_def=QUARTERS,
     backfill_policy=SINGLE_RUN,
     group_name="publish",

@@ -23,7 +23,6 @@ from sqlglot import exp
 from pipeline.extracts.load import create_files_table
 from pipeline.extracts.registry import BY_NAME
 from pipeline.models.runner import Model, ModelError
-from pipeline.signoff.lock import ensure_restatements_mart
 from pipeline.signoff.store import create_warehouse_copies
 
 INDICATOR_FOLDER = "indicators"
@@ -86,4 +85,3 @@ def prepare_lineage_sources(con: duckdb.DuckDBPyConnection, models: Mapping[str,
         con.executemany("insert into ref_indicator_inputs values (?, ?, ?)", inputs)
     create_files_table(con)
     create_warehouse_copies(con)
-    ensure_restatements_mart(con)

@@ -293,40 +293,12 @@ def record_restatements(
         con.close()
 
 
-MART_RESTATEMENTS = """
-create or replace table mart_restatements as {select}
-"""
+def build_restatements_mart(
+    con: duckdb.DuckDBPyConnection, store: Path, run_id: str, loaded_at: datetime
+) -> int:
+    """Rebuild the SQL model `mart_restatements` from the sign-off file; returns its rows."""
+    from pipeline.models.runner import discover_models, materialize_model
 
-_RESTATEMENTS_SELECT = """
-select
-    cast(r.quarter_key as varchar) as quarter_key,
-    cast(r.indicator_code as varchar) as indicator_code,
-    cast(r.committee as varchar) as committee,
-    cast(r.column_name as varchar) as column_name,
-    cast(r.signed_off_value as varchar) as signed_off_value,
-    cast(r.new_value as varchar) as new_value,
-    cast(r.reason as varchar) as reason,
-    cast(r.restated_by as varchar) as restated_by,
-    cast(r.restated_at as timestamp with time zone) as restated_at,
-    cast(r.run_id as varchar) as run_id,
-    cast(s.signed_off_by as varchar) as signed_off_by,
-    cast(s.signed_off_at as timestamp with time zone) as signed_off_at,
-from raw_restatements as r
-left join raw_signoffs as s using (signoff_id)
-order by r.quarter_key, r.indicator_code, r.column_name, r.restated_at
-"""
-
-
-def ensure_restatements_mart(con: duckdb.DuckDBPyConnection) -> None:
-    """`mart_restatements` from the warehouse's copies, if no run has built it yet.
-
-    The models alone (`run_models`, tests, benchmarks) then still leave every mart.
-    """
-    con.execute(f"create table if not exists mart_restatements as {_RESTATEMENTS_SELECT}")
-
-
-def build_restatements_mart(con: duckdb.DuckDBPyConnection, store: Path) -> int:
-    """`mart_restatements` in the warehouse, from the sign-off file; returns its rows."""
     copy_to_warehouse(con, store)
-    con.execute(MART_RESTATEMENTS.format(select=_RESTATEMENTS_SELECT))
-    return con.execute("select count(*) from mart_restatements").fetchone()[0]
+    model = discover_models()["mart_restatements"]
+    return materialize_model(con, model, [], run_id, loaded_at)
