@@ -122,18 +122,27 @@ def _parser() -> argparse.ArgumentParser:
         "--restate",
         action="store_true",
         help="publish although a signed-off figure, RAG status or commentary changes; each "
-        "change is recorded in mart_restatements (needs --reason)",
+        "change is recorded in mart_restatements (needs --reason; default: refuse such a run)",
     )
-    run.add_argument("--reason", metavar="TEXT", help="why signed-off figures are restated")
+    run.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why signed-off figures are restated, published with them (no default)",
+    )
     run.add_argument("--by", metavar="PERSON", help="who restates (default: the login name)")
     run.set_defaults(handler=_run)
 
     signoff = command("signoff", "record that a quarter's published figures went to committee")
     _quarter_option(signoff)
     signoff.add_argument(
-        "--committee", required=True, metavar="NAME", help="committee, as in indicators.csv"
+        "--committee",
+        required=True,
+        metavar="NAME",
+        help="committee, as in indicators.csv (required; no default)",
     )
-    signoff.add_argument("--by", required=True, metavar="PERSON", help="who signs it off")
+    signoff.add_argument(
+        "--by", required=True, metavar="PERSON", help="who signs it off (required; no default)"
+    )
     _marts_dir(signoff, "published marts folder whose figures are signed off")
     signoff.add_argument(
         "--warehouse",
@@ -150,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
         "--records",
         metavar="FILE.csv",
         help="write the record-level rows behind the numerator and denominator to this CSV "
-        "(personal data: keep it in the working folder)",
+        "(personal data: keep it in the working folder; default: no file)",
     )
     _marts_dir(explain, "published marts folder to read")
     explain.add_argument(
