@@ -5,7 +5,9 @@ one run, each measured thing in its own process (its peak RSS is its own):
 
 - ``pipeline``: ``scorecard run`` through Dagster, start-up included, for one
   quarter on an empty warehouse, for the whole history (one range run), and
-  for one quarter again on top of that history (the quarterly run);
+  for one quarter again on top of that history (the quarterly run); with the
+  command's start-up alone (process start to the first step), each kind of
+  step, and each one's share of the wall time, from the run's event log;
 - ``floor``: the same SQL models by ``pipeline.models.runner.run_models`` on a
   warehouse whose raw tables DuckDB loaded itself - no orchestration, no
   validation (the load is timed apart as ``load_floor``);
@@ -172,6 +174,12 @@ def table(results: dict) -> str:
                 detail += f", rows={r['rows']:,}, {r['rows_per_s']:,.0f} rows/s"
             if "raw_rows" in r:
                 detail += f", raw rows={r['raw_rows']:,}"
+            if "events" in r:
+                detail += f", events={r['events']}"
+            if "shares" in r:
+                detail += ", shares: " + " ".join(
+                    f"{k} {v:.0%}" for k, v in r["shares"].items() if v >= 0.005
+                )
             wall = r.get("wall_s", r.get("process_s"))
             shown = r.get("error") or detail
             rows.append([scale, name, f"{wall:.2f}", f"{r.get('peak_rss_mb', 0):.0f}", shown])

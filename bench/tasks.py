@@ -37,8 +37,12 @@ def pipeline(args: dict) -> dict:
     started = time.perf_counter()
     code = main(argv)
     result = {"exit_code": code, "run_s": time.perf_counter() - started}
-    result["wall_s"] = time.time() - args["spawned_at"]
-    result |= _step_times(args)
+    ended = time.time()
+    result["wall_s"] = ended - args["spawned_at"]
+    result |= _step_times(args, ended)
+    result["shares"] = _shares(result)
+    quarters = len(args.get("quarters") or []) or None
+    result["events_per_quarter"] = result["events"] / quarters if quarters else None
     import duckdb
 
     con = duckdb.connect(args["warehouse"], read_only=True)
@@ -66,29 +70,50 @@ def _raw_rows(con, keys: list[str] | None) -> int:
     )
 
 
-def _step_times(args: dict) -> dict:
-    """Seconds spent in each kind of step of the run, from its Dagster event log.
+# The steps of a run, by the kind of work (any other step is an asset check).
+STEP_KINDS = {
+    "raw_dates": "calendar_s",
+    "raw_quarters": "calendar_s",
+    "ingest": "ingest_s",
+    "sql_models": "models_s",
+    "published_marts": "publish_s",
+}
 
-    The extracts run as one step (``ingest``), the SQL models as another
-    (``sql_models``); every other step is publishing or an asset check.
-    ``models_sql_s`` is the part of the models step spent in DuckDB (each model's
-    ``sql_seconds``, recorded once per run however many quarters it covers); the
-    rest of that step is Dagster's bookkeeping of the models' materialisations.
+
+def _step_times(args: dict, ended: float) -> dict:
+    """Where the run's wall time went, from its Dagster event log.
+
+    ``startup_s`` is the command's own start-up: from the moment the bench started
+    the process (interpreter, imports, Dagster instance, definitions, creating the
+    run and its planned events) to the first step's start. Then each kind of step:
+    the calendar (``raw_dates``, ``raw_quarters``), the extracts (``ingest``), the SQL
+    models (``sql_models``), the checks (every asset check step) and publishing;
+    ``between_steps_s`` is the run's time outside any step (Dagster's own
+    bookkeeping) and ``after_steps_s`` what follows the last step until the
+    command returns (the run's end, the command's last lines). ``shares`` is each
+    of these as a fraction of ``wall_s``. ``models_sql_s`` is the part of the
+    models step spent in DuckDB (each model's ``sql_seconds``, recorded once per
+    run however many quarters it covers); the rest of that step is Dagster's
+    bookkeeping of the models' materialisations. ``events`` counts the run's event
+    log entries, ``event_types`` them by kind.
     """
+    import collections
+
     import dagster as dg
 
-    totals = {"ingest_s": 0.0, "models_s": 0.0, "checks_s": 0.0, "publish_s": 0.0}
+    totals = dict.fromkeys(["calendar_s", "ingest_s", "models_s", "checks_s", "publish_s"], 0.0)
     sql_seconds: dict[tuple[str, str], float] = {}
     instance = dg.DagsterInstance.get()
     runs = instance.get_run_records()
     starts: dict[str, float] = {}
-    events = 0
+    kinds: collections.Counter = collections.Counter()
+    first_start, last_end = None, None
     for record in runs:
         if record.create_timestamp.timestamp() < args["spawned_at"]:
             continue  # an earlier run on the same instance (the history before this run)
         for entry in instance.all_logs(record.dagster_run.run_id):
-            events += 1
             event = entry.dagster_event
+            kinds[event.event_type_value if event else "LOG"] += 1
             if event is None or entry.step_key is None:
                 continue
             if event.event_type_value == "ASSET_MATERIALIZATION":
@@ -99,18 +124,29 @@ def _step_times(args: dict) -> dict:
                     sql_seconds[key] = seconds.value
             elif event.event_type_value == "STEP_START":
                 starts[entry.step_key] = entry.timestamp
+                first_start = min(first_start or entry.timestamp, entry.timestamp)
             elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
                 seconds = entry.timestamp - starts.get(entry.step_key, entry.timestamp)
-                key = entry.step_key
-                if key == "sql_models":
-                    totals["models_s"] += seconds
-                elif key == "ingest":
-                    totals["ingest_s"] += seconds
-                elif key == "published_marts":
-                    totals["publish_s"] += seconds
-                else:
-                    totals["checks_s"] += seconds
-    return totals | {"models_sql_s": sum(sql_seconds.values()), "events": events}
+                totals[STEP_KINDS.get(entry.step_key, "checks_s")] += seconds
+                last_end = max(last_end or entry.timestamp, entry.timestamp)
+    timing = totals | {"models_sql_s": sum(sql_seconds.values())}
+    if first_start is not None:
+        timing["startup_s"] = first_start - args["spawned_at"]
+        timing["between_steps_s"] = (last_end - first_start) - sum(totals.values())
+        timing["after_steps_s"] = ended - last_end
+    timing["events"] = sum(kinds.values())
+    timing["event_types"] = dict(kinds.most_common())
+    return timing
+
+
+def _shares(result: dict) -> dict:
+    """Start-up, each kind of step and the time around them, as fractions of the wall time.
+
+    They add up to 1: the wall time runs from the process's start to the command's return.
+    """
+    parts = ["startup_s", *dict.fromkeys(STEP_KINDS.values()), "checks_s"]
+    parts += ["between_steps_s", "after_steps_s"]
+    return {p.removesuffix("_s"): result[p] / result["wall_s"] for p in parts if p in result}
 
 
 def load_floor(args: dict) -> dict:

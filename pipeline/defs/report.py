@@ -11,6 +11,7 @@ automation sensor is switched on.
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from pydantic import Field
@@ -18,7 +19,9 @@ from pydantic import Field
 from pipeline.core.settings import DATABASE_NAME
 from pipeline.defs.partitions import QUARTERS
 from pipeline.defs.resources import ReportSettings, ScorecardPaths
-from pipeline.report import COUNCIL_NOT_SET, ReportError, ReportFiles, render_report
+
+if TYPE_CHECKING:
+    from pipeline.report import ReportFiles
 
 
 class ReportConfig(dg.Config):
@@ -41,6 +44,10 @@ def committee_reports(
     report_settings: ReportSettings,
 ) -> dg.MaterializeResult:
     """Covering report and Appendix 1 per committee, HTML and PDF, read from the published marts."""
+    # WeasyPrint and Matplotlib take over a second to import: only when rendering, not
+    # whenever the definitions load (every `scorecard run` loads them).
+    from pipeline.report import COUNCIL_NOT_SET, ReportError, render_report
+
     council = report_settings.council_name.strip() or None
     if council is None:
         context.log.warning(COUNCIL_NOT_SET)
@@ -57,7 +64,7 @@ def committee_reports(
     return dg.MaterializeResult(metadata=_metadata(written, Path(paths.marts_dir), council))
 
 
-def _metadata(written: list[ReportFiles], marts_dir: Path, council: str | None) -> dict:
+def _metadata(written: "list[ReportFiles]", marts_dir: Path, council: str | None) -> dict:
     """What the UI shows of a report: its files, and the marts it was made from."""
     first = written[0]
     provenance = {
