@@ -1,8 +1,14 @@
-"""Great Expectations on the marts: the fixture passes, and each kind of break is named."""
+"""Great Expectations on the marts: the fixture passes, and each kind of break is named.
+
+The blocking check evaluates the suites without GX (`check_marts`); GX itself writes
+the Data Docs in the background. Every break is validated both ways here, and the two
+must give the same verdict in the same words.
+"""
 
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -14,7 +20,15 @@ from reportfixtures import PREVIOUS, QUARTER, QUARTERS, build_marts
 from pipeline.defs.checks import marts_meet_expectations
 from pipeline.defs.partitions import QUARTERS as QUARTER_PARTITIONS
 from pipeline.defs.resources import ScorecardPaths
-from pipeline.quality.expectations import validate_marts
+from pipeline.quality import expectations
+from pipeline.quality.expectations import (
+    REQUESTED_AT,
+    build_requested_data_docs,
+    check_marts,
+    request_data_docs,
+    validate_marts,
+    wait_for_data_docs,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FACT, SUMMARY = "fct_indicator_quarter", "mart_rag_summary"
@@ -49,6 +63,7 @@ def test_the_fixture_marts_meet_every_expectation(con, marts):
     assert result.failures == []
     assert result.statistics["unsuccessful_expectations"] == 0
     assert result.statistics["evaluated_expectations"] > 50
+    assert check_marts(con, QUARTERS) == replace(result, data_docs_index=None)
     assert result.data_docs_index == marts / "data_docs" / "index.html"
     assert result.data_docs_index.is_file()
     pages = list((marts / "data_docs" / "validations").rglob("*.html"))
@@ -114,6 +129,81 @@ def test_a_break_fails_the_expectation_that_names_it(con, marts, break_):
     assert any(where in f for f in result.failures), result.failures
     assert result.statistics["unsuccessful_expectations"] == len(expected)
     assert result.data_docs_index.is_file()
+    # The blocking check says the same, in the same words, without GX.
+    assert check_marts(con, [PREVIOUS, QUARTER]) == replace(result, data_docs_index=None)
+
+
+# Breaks GX names in the same words as the check; the fixture has 13 indicators, so two
+# quarters are 26 fact rows, and one committee, so two summary rows.
+MORE_BREAKS = {
+    "negative source rows": (
+        f"update {FACT} set source_rows = -1 where indicator_code = 'CSC-CIC'",
+        f"{FACT}: source_rows is not negative. [expect_column_values_to_be_between on "
+        f"source_rows]: 2 of 26 rows, e.g. {PREVIOUS} CSC-CIC (source_rows=-1); "
+        f"{QUARTER} CSC-CIC (source_rows=-1)",
+    ),
+    "blank indicator code": (
+        f"update {FACT} set indicator_code = null "
+        f"where indicator_code = 'CSC-FCR' and quarter_key = '{QUARTER}'",
+        f"{FACT}: Every row has an indicator code. [expect_column_values_to_not_be_null on "
+        f"indicator_code]: 1 of 26 rows, e.g. {QUARTER} None",
+    ),
+    "unknown direction of travel": (
+        f"update {FACT} set dot_long_term = 'sideways' "
+        f"where indicator_code = 'EDU-GOS' and quarter_key = '{QUARTER}'",
+        f"{FACT}: Long-term direction of travel is better/worse/same/up/down or blank. "
+        "[expect_column_values_to_be_in_set on dot_long_term]: 1 of 26 rows, "
+        f"e.g. {QUARTER} EDU-GOS (dot_long_term=sideways)",
+    ),
+    "fewer available than with RAG": (
+        f"update {SUMMARY} set indicators_available = 0 where quarter_key = '{QUARTER}'",
+        f"{SUMMARY}: Indicators with a RAG status are no more than those available. "
+        "[expect_column_pair_values_a_to_be_greater_than_b on indicators_available, "
+        f"indicators_with_rag]: 1 of 2 rows, e.g. {QUARTER} Children and Learning "
+        "(indicators_available=0",
+    ),
+    "an extra column": (
+        f"alter table {SUMMARY} add column extra integer",
+        f"{SUMMARY}: The summary has exactly the published columns (spec/marts.md). "
+        "[expect_table_columns_to_match_set]: observed ['amber', 'amber_pct', 'committee', "
+        "'extra', ",
+    ),
+}
+
+
+@pytest.mark.parametrize("break_", MORE_BREAKS.values(), ids=MORE_BREAKS.keys())
+def test_the_check_and_great_expectations_describe_a_break_alike(con, marts, break_):
+    sql, sentence = break_
+    con.execute(sql)
+    checked = check_marts(con, [PREVIOUS, QUARTER])
+    assert not checked.success
+    assert any(f.startswith(sentence) for f in checked.failures), checked.failures
+    validated = validate_marts(con, [PREVIOUS, QUARTER], marts / "data_docs")
+    assert checked == replace(validated, data_docs_index=None)
+
+
+def test_the_check_is_stricter_than_gx_on_types_and_blanks(con, marts):
+    # A measure stored as text: GX on pandas lets an object column of numeric strings
+    # pass its type expectation; the check reads DuckDB's type and fails it.
+    con.execute(f"alter table {FACT} alter numerator type varchar")
+    checked = check_marts(con, [PREVIOUS, QUARTER])
+    assert checked.failures == [
+        f"{FACT}: numerator is a number. [expect_column_values_to_be_in_type_list on "
+        "numerator]: observed 'object'"
+    ]
+    assert validate_marts(con, [PREVIOUS, QUARTER], marts / "data_docs").success
+    # A blank flag: both fail; GX also reports the flag's type and pair expectations as
+    # failed (it cannot compare pandas' <NA>), the check names the blank rows only.
+    con.execute(f"update {FACT} set is_available = null where indicator_code = 'CSC-CIC'")
+    checked = check_marts(con, [PREVIOUS, QUARTER])
+    validated = validate_marts(con, [PREVIOUS, QUARTER], marts / "data_docs")
+    assert not checked.success and not validated.success
+    blank = next(f for f in checked.failures if "is never blank" in f)
+    assert blank.endswith(
+        f"2 of 26 rows, e.g. {PREVIOUS} CSC-CIC (is_available=<NA>); "
+        f"{QUARTER} CSC-CIC (is_available=<NA>)"
+    )
+    assert blank in validated.failures
 
 
 def test_a_missing_summary_row_is_a_mismatch(con, marts):
@@ -166,7 +256,16 @@ def test_the_asset_check_passes_and_links_the_data_docs(marts):
     assert evaluation.passed
     index = marts / "data_docs" / "index.html"
     assert evaluation.metadata["data_docs"] == dg.MetadataValue.path(str(index))
+    # Great Expectations writes the site in a background process, seconds later.
+    assert wait_for_data_docs(marts / "data_docs", timeout=300)
     assert index.is_file()
+    pages = list((marts / "data_docs" / "validations").rglob("*.html"))
+    assert {p.parts[p.parts.index("validations") + 1] for p in pages} == {
+        FACT,
+        SUMMARY,
+        RECONCILIATION,
+    }
+    assert _beside_the_database(marts) == ["data_docs"]
 
 
 def test_the_asset_check_fails_and_says_why(marts):
@@ -176,6 +275,49 @@ def test_the_asset_check_fails_and_says_why(marts):
     assert not evaluation.passed
     assert "CSC-SW2" in evaluation.description
     assert evaluation.metadata["failed_expectations"].value == 2
+    # The Data Docs of a failed run are written too, and show the failure.
+    assert wait_for_data_docs(marts / "data_docs", timeout=300)
+    pages = (marts / "data_docs" / "validations" / FACT).rglob("*.html")
+    assert any("rag_consistent" in p.read_text() for p in pages)
+
+
+def _requests(con, marts, monkeypatch, *keys_per_request) -> list[Path]:
+    """Request a site per list of quarters, without starting the background builds."""
+    started = []
+
+    def record(command, **_):
+        started.append(Path(command[-2]))
+
+    monkeypatch.setattr(expectations.subprocess, "Popen", record)
+    for keys in keys_per_request:
+        request_data_docs(con, keys, marts / "data_docs")
+    return started
+
+
+def test_an_older_request_never_replaces_a_newer_site(con, marts, monkeypatch):
+    older, newer = _requests(con, marts, monkeypatch, [PREVIOUS], [QUARTER])
+    docs = marts / "data_docs"
+    build_requested_data_docs(newer, docs)
+    stamp = (docs / REQUESTED_AT).read_text()
+    build_requested_data_docs(older, docs)  # finishes last, but was asked for first
+    assert (docs / REQUESTED_AT).read_text() == stamp
+    assert stamp == newer.name.split("-building-")[1].split("-")[0]
+
+
+def test_a_site_gx_cannot_build_says_so(con, marts, monkeypatch):
+    (request,) = _requests(con, marts, monkeypatch, [QUARTER])
+    (request / f"{SUMMARY}.parquet").unlink()
+    build_requested_data_docs(request, marts / "data_docs")
+    page = (marts / "data_docs" / "index.html").read_text()
+    assert "Data Docs could not be built" in page
+    assert f"{SUMMARY}.parquet" in page  # the reason, from DuckDB's error
+
+
+def test_the_background_build_cleans_up_after_itself(con, marts):
+    request_data_docs(con, [QUARTER], marts / "data_docs")
+    assert wait_for_data_docs(marts / "data_docs", timeout=300)
+    assert (marts / "data_docs" / "index.html").is_file()
+    assert _beside_the_database(marts) == ["data_docs"]
 
 
 def test_loading_the_definitions_imports_no_step_only_library():

@@ -268,6 +268,8 @@ def _execute(
         raise
     follower.flush()
     outcome.warnings.extend(follower.notices)
+    if follower.data_docs:
+        echo(f"Data Docs (written in the background, ready in seconds): {follower.data_docs}")
     if "error" in result:
         outcome.errors.append(f"The run could not start: {result['error']}")
         return False
@@ -311,6 +313,7 @@ class _EventFollower:
         self.failures: list[str] = []
         self.notices: list[str] = []
         self.shown: set[str] = set()
+        self.data_docs: str | None = None
 
     def on_event(self, entry) -> None:
         event = entry.dagster_event
@@ -364,6 +367,9 @@ class _EventFollower:
 
     def _checked(self, data) -> None:
         description = data.description or ""
+        docs = data.metadata.get("data_docs")
+        if docs is not None:
+            self.data_docs = docs.value
         if data.passed:
             self.echo(f"  ok     check {data.check_name}")
         elif data.severity and data.severity.value == "WARN":

@@ -3,8 +3,22 @@
 Three frames are read from the warehouse for the run's quarters and validated, each by
 its own suite: the fact table, the RAG summary, and a reconciliation of the summary
 with the fact table. Rules that span columns or tables (spec/rules.md) are computed in
-SQL as derived columns (`rag_consistent`, `mismatch`, ...) so GX only has to expect
-them true or false, and the arithmetic stays exact DECIMAL in DuckDB.
+SQL as derived columns (`rag_consistent`, `mismatch`, ...) so each expectation only has
+to expect them true or false, and the arithmetic stays exact DECIMAL in DuckDB.
+
+The suites are written once, below, as Great Expectations expectations (class name,
+arguments, meaning). They are used twice:
+
+- `check_marts` evaluates them on DuckDB's result directly, with GX's semantics (nulls
+  ignored except by the not-null expectations, a pair of blanks ignored, pandas' dtype
+  names for DuckDB's types) and GX's failure sentences. It imports no GX and takes
+  milliseconds, so the blocking check that guards publishing costs nothing;
+- `validate_marts` runs them through GX itself on the same frames and writes the Data
+  Docs site. `great_expectations` takes seconds to import, so the asset check hands
+  this to a background process (`request_data_docs`, `python -m
+  pipeline.quality.data_docs`) off the run's critical path: the site appears seconds
+  after the check, for failed runs as well. tests/test_expectations.py asserts that both
+  give the same verdict and the same sentences for every break it knows.
 
 GX runs in an ephemeral context: suites, results and checkpoints live in memory, so no
 GX project files exist anywhere, and nothing can go stale between runs. Its only
@@ -13,18 +27,20 @@ output is a filesystem Data Docs site, built in a temporary folder beside
 the latest validation; the history is the asset check's history in Dagster. The site
 works offline: the CSS, scripts and fonts its pages load are bundled into it
 (`offline_docs.py`), and anything still loaded from outside is reported.
-
-`great_expectations` takes seconds to import, so it is imported inside `validate_marts`
-only: loading the Dagster definitions must stay fast.
 """
 
 import dataclasses
 import logging
 import os
+import re
 import shutil
+import subprocess
+import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -327,6 +343,349 @@ def validate_marts(
     )
 
 
+def check_marts(con: duckdb.DuckDBPyConnection, quarter_keys: list[str]) -> MartsValidation:
+    """The suites' verdict on the marts of `quarter_keys`, evaluated without GX (milliseconds).
+
+    Each expectation is evaluated on DuckDB's result for its batch with Great
+    Expectations' semantics and described in GX's words (`_describe`), so the check
+    says what `validate_marts` and the Data Docs say. The marts are aggregates (one
+    row per quarter and indicator or committee), so the frames are small at any scale.
+    """
+    results = []
+    for batch in BATCHES:
+        frame = _Frame.read(con, batch.sql, list(quarter_keys))
+        for kind, kwargs, meaning in batch.suite:
+            config = _Config(_snake(kind), kwargs, meaning)
+            try:
+                success, result = _EVALUATORS[kind](frame, batch, **kwargs)
+                results.append((batch.name, _Outcome(config, success, result)))
+            except KeyError as missing:
+                error = {"raised_exception": True, "exception_message": f"no column {missing}"}
+                results.append((batch.name, _Outcome(config, False, {}, error)))
+    return _statistics(
+        [
+            f"{name}: {_describe(outcome, batch_of(name))}"
+            for name, outcome in results
+            if not outcome.success
+        ],
+        len(results),
+        None,
+    )
+
+
+def batch_of(name: str) -> _Batch:
+    return next(batch for batch in BATCHES if batch.name == name)
+
+
+def _snake(kind: str) -> str:
+    """GX's name of an expectation class: ExpectColumnPairValuesAToBeGreaterThanB ->
+    expect_column_pair_values_a_to_be_greater_than_b."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
+
+
+@dataclass(frozen=True)
+class _Config:
+    type: str
+    kwargs: dict[str, Any]
+    description: str
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What `_describe` reads of a GX validation result, for an expectation evaluated here."""
+
+    expectation_config: _Config
+    success: bool
+    result: dict[str, Any]
+    exception_info: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A batch as DuckDB returns it: column names, DuckDB types and rows, in the batch's order."""
+
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection, sql: str, keys: list[str]) -> "_Frame":
+        cursor = con.execute(sql, {"keys": keys})
+        rows = cursor.fetchall()
+        return cls(
+            [d[0] for d in cursor.description], [str(d[1]) for d in cursor.description], rows
+        )
+
+    def values(self, column: str) -> list[Any]:
+        i = self.columns.index(column) if column in self.columns else None
+        if i is None:
+            raise KeyError(column)
+        return [row[i] for row in self.rows]
+
+    def row(self, i: int) -> dict[str, Any]:
+        """A row as GX lists an unexpected one: values as they are in DuckDB's pandas frame."""
+        return {
+            c: _as_in_pandas(v, t)
+            for c, t, v in zip(self.columns, self.types, self.rows[i], strict=True)
+        }
+
+    def pandas_dtype(self, column: str) -> str:
+        """The dtype name of the column in DuckDB's pandas frame (`.df()`), which GX checks."""
+        duckdb_type = self.types[self.columns.index(column)] if column in self.columns else None
+        if duckdb_type is None:
+            raise KeyError(column)
+        nullable = any(v is None for v in self.values(column))
+        integers = {"TINYINT": 8, "SMALLINT": 16, "INTEGER": 32, "BIGINT": 64}
+        if duckdb_type.startswith("DECIMAL") or duckdb_type == "DOUBLE":
+            return "float64"
+        if duckdb_type in integers:
+            return f"{'I' if nullable else 'i'}nt{integers[duckdb_type]}"
+        if duckdb_type == "BOOLEAN":
+            return "boolean" if nullable else "bool"
+        return "object" if duckdb_type == "VARCHAR" else duckdb_type.lower()
+
+
+def _as_in_pandas(value: Any, duckdb_type: str) -> Any:
+    """DECIMAL as float64; a blank number or flag as pandas shows it (NaN, <NA>)."""
+    number = duckdb_type.startswith("DECIMAL") or duckdb_type == "DOUBLE"
+    if value is None and number:
+        return float("nan")
+    if value is None and (duckdb_type.endswith("INT") or duckdb_type in ("INTEGER", "BOOLEAN")):
+        return "<NA>"
+    return float(value) if isinstance(value, Decimal) else value
+
+
+# Up to how many unexpected rows GX's SUMMARY result format lists.
+_PARTIAL_LIMIT = 20
+
+
+def _map_result(frame: _Frame, unexpected: list[int]) -> tuple[bool, dict[str, Any]]:
+    return not unexpected, {
+        "element_count": len(frame.rows),
+        "unexpected_count": len(unexpected),
+        "partial_unexpected_index_list": [frame.row(i) for i in unexpected[:_PARTIAL_LIMIT]],
+    }
+
+
+def _not_null(frame: _Frame, batch: _Batch, column: str) -> tuple[bool, dict]:
+    return _map_result(frame, [i for i, v in enumerate(frame.values(column)) if v is None])
+
+
+def _in_set(frame: _Frame, batch: _Batch, column: str, value_set: list) -> tuple[bool, dict]:
+    values = frame.values(column)
+    return _map_result(
+        frame, [i for i, v in enumerate(values) if v is not None and v not in value_set]
+    )
+
+
+def _between(
+    frame: _Frame, batch: _Batch, column: str, min_value=None, max_value=None
+) -> tuple[bool, dict]:
+    def outside(v: Any) -> bool:
+        return (min_value is not None and v < min_value) or (
+            max_value is not None and v > max_value
+        )
+
+    values = frame.values(column)
+    return _map_result(frame, [i for i, v in enumerate(values) if v is not None and outside(v)])
+
+
+def _pair(frame: _Frame, column_a: str, column_b: str, holds) -> tuple[bool, dict]:
+    """A pair expectation; rows where both are blank are ignored (GX's default), one blank fails."""
+    pairs = zip(frame.values(column_a), frame.values(column_b), strict=True)
+    unexpected = [
+        i
+        for i, (a, b) in enumerate(pairs)
+        if not (a is None and b is None) and (a is None or b is None or not holds(a, b))
+    ]
+    return _map_result(frame, unexpected)
+
+
+def _pair_equal(frame: _Frame, batch: _Batch, column_A: str, column_B: str) -> tuple[bool, dict]:  # noqa: N803 - GX's argument names
+    return _pair(frame, column_A, column_B, lambda a, b: a == b)
+
+
+def _a_greater_than_b(
+    frame: _Frame,
+    batch: _Batch,
+    column_A: str,
+    column_B: str,
+    or_equal: bool = False,  # noqa: N803
+) -> tuple[bool, dict]:
+    return _pair(
+        frame, column_A, column_B, (lambda a, b: a >= b) if or_equal else (lambda a, b: a > b)
+    )
+
+
+def _compound_unique(frame: _Frame, batch: _Batch, column_list: list[str]) -> tuple[bool, dict]:
+    keys = list(zip(*(frame.values(c) for c in column_list), strict=True))
+    counted = Counter(k for k in keys if any(v is not None for v in k))
+    return _map_result(frame, [i for i, k in enumerate(keys) if counted[k] > 1])
+
+
+def _in_type_list(
+    frame: _Frame, batch: _Batch, column: str, type_list: list[str]
+) -> tuple[bool, dict]:
+    dtype = frame.pandas_dtype(column)
+    return dtype in type_list, {"observed_value": dtype}
+
+
+def _columns_match(
+    frame: _Frame, batch: _Batch, column_set: list[str], exact_match: bool = True
+) -> tuple[bool, dict]:
+    found, wanted = set(frame.columns), set(column_set)
+    success = found == wanted if exact_match else wanted <= found
+    return success, {"observed_value": sorted(frame.columns)}
+
+
+def _row_count(frame: _Frame, batch: _Batch, min_value=None, max_value=None) -> tuple[bool, dict]:
+    n = len(frame.rows)
+    success = (min_value is None or n >= min_value) and (max_value is None or n <= max_value)
+    return success, {"observed_value": n}
+
+
+# Each kind of expectation the suites use; a suite with any other kind fails loudly here.
+_EVALUATORS = {
+    "ExpectColumnValuesToNotBeNull": _not_null,
+    "ExpectColumnValuesToBeInSet": _in_set,
+    "ExpectColumnValuesToBeBetween": _between,
+    "ExpectColumnPairValuesToBeEqual": _pair_equal,
+    "ExpectColumnPairValuesAToBeGreaterThanB": _a_greater_than_b,
+    "ExpectCompoundColumnsToBeUnique": _compound_unique,
+    "ExpectColumnValuesToBeInTypeList": _in_type_list,
+    "ExpectTableColumnsToMatchSet": _columns_match,
+    "ExpectTableRowCountToBeBetween": _row_count,
+}
+
+
+def request_data_docs(
+    con: duckdb.DuckDBPyConnection, quarter_keys: list[str], data_docs_dir: Path
+) -> Path:
+    """Start building the Data Docs of `quarter_keys` in a background process; its index.
+
+    The batches are written to Parquet in a private folder beside the site (the
+    background process cannot open the warehouse while the run holds it), and
+    `python -m pipeline.quality.data_docs` validates them with GX, swaps the new
+    site in and removes the folder, seconds later. `wait_for_data_docs` waits for it.
+    """
+    data_docs_dir = Path(data_docs_dir).resolve()
+    data_docs_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(data_docs_dir)
+    # Named by the time of the request, so an older build never replaces a newer site.
+    request = data_docs_dir.with_name(
+        f".{data_docs_dir.name}-building-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+    )
+    request.mkdir()
+    try:
+        for batch in BATCHES:
+            relation = con.sql(batch.sql, params={"keys": list(quarter_keys)})
+            relation.write_parquet(str(request / f"{batch.name}.parquet"))
+        with open(request / "build.log", "w") as log:
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "pipeline.quality.data_docs",
+                    str(request),
+                    str(data_docs_dir),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # outlives the run's process; not killed with it
+            )
+    except BaseException:
+        shutil.rmtree(request, ignore_errors=True)
+        raise
+    return data_docs_dir / "index.html"
+
+
+def build_requested_data_docs(request: Path, data_docs_dir: Path) -> None:
+    """The background half of `request_data_docs`: GX on the written batches, then the swap.
+
+    When GX cannot build the site, a one-page site saying so and why takes its place,
+    so the reader of the Data Docs is never shown an older validation as if it were
+    the latest.
+    """
+    requested_at = _requested_at(request.name)
+    site = request / "site"
+    try:
+        reader = duckdb.connect()
+        frames = {
+            batch.name: reader.execute(
+                "select * from read_parquet(?)", [str(request / f"{batch.name}.parquet")]
+            ).df()
+            for batch in BATCHES
+        }
+        reader.close()
+        _run_suites(frames, site)
+        make_offline(site)
+        _note_external_resources(site, external_resources(site))
+    except Exception as error:  # noqa: BLE001 - shown on the page a reader opens instead
+        shutil.rmtree(site, ignore_errors=True)
+        site.mkdir()
+        (site / "index.html").write_text(_failed_site_page(error))
+    (site / REQUESTED_AT).write_text(str(requested_at))
+    if _site_requested_at(data_docs_dir) <= requested_at:
+        _swap_in(site, data_docs_dir)
+
+
+def _note_external_resources(site: Path, external: list[str]) -> None:
+    """Say at the top of the index what the site would still load from outside (normally
+    nothing): the check has finished by now, so its metadata cannot carry it."""
+    if not external:
+        return
+    from html import escape
+
+    index = site / "index.html"
+    items = "".join(f"<li><code>{escape(e)}</code></li>" for e in external)
+    note = (
+        "<div class='alert alert-warning'>These pages still load from outside the site "
+        f"and may show unstyled where the internet is blocked:<ul>{items}</ul></div>"
+    )
+    html = index.read_text(encoding="utf-8")
+    html = re.sub(r"<body[^>]*>", lambda body: body.group(0) + note, html, count=1)
+    index.write_text(html, encoding="utf-8")
+
+
+# A file in the site holding when its build was requested (ns since the epoch).
+REQUESTED_AT = ".requested_at"
+
+
+def _requested_at(name: str) -> int:
+    return int(name.split("-building-")[1].split("-")[0])
+
+
+def _site_requested_at(data_docs_dir: Path) -> int:
+    try:
+        return int((data_docs_dir / REQUESTED_AT).read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def _failed_site_page(error: Exception) -> str:
+    from html import escape
+
+    return (
+        "<!doctype html><meta charset='utf-8'><title>Data Docs not built</title>"
+        "<h1>Data Docs could not be built for the latest run</h1>"
+        f"<p>Great Expectations stopped with: <code>{escape(type(error).__name__)}: "
+        f"{escape(str(error))}</code></p><p>The run's check <code>marts_meet_expectations</code> "
+        "was evaluated regardless; its result is in the run's output and in Dagster.</p>"
+    )
+
+
+def wait_for_data_docs(data_docs_dir: Path, timeout: float = 300) -> bool:
+    """Wait until no requested build of the site is under way; False on timeout."""
+    data_docs_dir = Path(data_docs_dir).resolve()
+    deadline = time.monotonic() + timeout
+    while any(data_docs_dir.parent.glob(f".{data_docs_dir.name}-building-*")):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def _run_suites(frames: dict[str, Any], site_dir: Path) -> list[Any]:
     """Run each batch's suite through a checkpoint that writes Data Docs to `site_dir`."""
     import great_expectations as gx  # seconds to import: only when validating
@@ -393,14 +752,16 @@ def _context_config(site_dir: Path) -> Any:
 
 
 def _summarise(results: list[Any], index: Path) -> MartsValidation:
-    batches = {batch.name: batch for batch in BATCHES}
     failures = [
-        f"{result.suite_name}: {_describe(outcome, batches[result.suite_name])}"
+        f"{result.suite_name}: {_describe(outcome, batch_of(result.suite_name))}"
         for result in results
         for outcome in result.results
         if not outcome.success
     ]
-    evaluated = sum(len(result.results) for result in results)
+    return _statistics(failures, sum(len(result.results) for result in results), index)
+
+
+def _statistics(failures: list[str], evaluated: int, index: Path | None) -> MartsValidation:
     passed = evaluated - len(failures)
     statistics = {
         "evaluated_expectations": evaluated,
