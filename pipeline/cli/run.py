@@ -21,6 +21,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipeline.cli.eventlog import quick_event_log
 from pipeline.core.periods import Quarter, QuarterKeyError, sort_keys
 from pipeline.core.settings import REFERENCE_FOLDER
 from pipeline.core.warehouse_lock import WAREHOUSE_TAG, WarehouseBusy, warehouse_lock
@@ -258,14 +259,15 @@ def _execute(
     instance.add_event_listener(run_id, follower.on_event)
     # A daemon thread, so that an interrupted command exits without finishing the run.
     worker = threading.Thread(target=work, name=f"scorecard-run-{run_id[:8]}", daemon=True)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(timeout=0.2)
-            follower.flush()
-    except KeyboardInterrupt:
-        _mark_interrupted(instance, run_id)
-        raise
+    with quick_event_log():
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(timeout=0.2)
+                follower.flush()
+        except KeyboardInterrupt:
+            _mark_interrupted(instance, run_id)
+            raise
     follower.flush()
     outcome.warnings.extend(follower.notices)
     if follower.data_docs:
