@@ -21,7 +21,10 @@ def date_dimension(first: date = FIRST_DAY, last: date = LAST_DAY) -> pd.DataFra
     bank_holidays = holidays.country_holidays(
         "GB", subdiv="ENG", years=range(first.year, last.year + 1)
     )
-    names = [bank_holidays.get(d.date()) for d in days]
+    # A plain dict of the few hundred holidays: looking each of the ~26,000 days up in
+    # the HolidayBase itself (which parses and may expand on every `get`) took 0.3 s.
+    by_day = dict(bank_holidays.items())
+    names = [by_day.get(day) for day in days.date]
     return pd.DataFrame(
         {
             "date_day": days.date,
