@@ -575,6 +575,47 @@ def test_a_model_with_ddl_or_an_unknown_table_is_refused(tmp_path: Path):
         discover_models(tmp_path)
 
 
+def test_parsed_dependencies_are_cached_by_the_sql_text(tmp_path: Path, monkeypatch):
+    import json
+    import subprocess
+    import sys
+
+    from pipeline.models import runner
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(runner, "_DEPS_CACHE", runner._DepsCache())
+    sql_dir = tmp_path / "sql"
+    (sql_dir / "staging").mkdir(parents=True)
+    (sql_dir / "staging" / "stg_b.sql").write_text("select 1 as k from raw_b")
+    stg_c = sql_dir / "staging" / "stg_c.sql"
+    stg_c.write_text("with t as (select * from raw_a) select * from t join stg_b using (k)")
+    expected = {"stg_b": {"raw_b"}, "stg_c": {"raw_a", "stg_b"}}  # t is the CTE
+    assert {n: set(m.deps) for n, m in discover_models(sql_dir).items()} == expected
+    cache = runner._DEPS_CACHE.path
+    assert sorted(map(sorted, json.loads(cache.read_text()).values())) == [
+        ["raw_a", "stg_b"],
+        ["raw_b"],
+    ]
+    # Another process reads the same dependencies from the cache, without sqlglot.
+    code = (
+        "import sys\nfrom pipeline.models.runner import discover_models\n"
+        f"models = discover_models({str(sql_dir)!r})\n"
+        "print(sorted((n, sorted(m.deps)) for n, m in models.items()))\n"
+        "assert 'sqlglot' not in sys.modules\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "[('stg_b', ['raw_b']), ('stg_c', ['raw_a', 'stg_b'])]"
+    # An edited model is parsed again; a broken one is refused, never cached.
+    stg_c.write_text("select * from raw_a")
+    assert discover_models(sql_dir)["stg_c"].deps == {"raw_a"}
+    stg_c.write_text("create table x as select 1")
+    with pytest.raises(ModelError, match="one select"):
+        discover_models(sql_dir)
+    assert len(json.loads(cache.read_text())) == 3  # stg_b, and both good versions of stg_c
+
+
 def test_model_without_quarter_key_is_replaced_whole():
     con = duckdb.connect()
     prepare_connection(con)
