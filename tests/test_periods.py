@@ -90,18 +90,3 @@ def _days(first, last):
     while first <= last:
         yield first
         first += timedelta(days=1)
-
-
-def test_the_date_dimension_has_every_day_and_englands_bank_holidays():
-    from pipeline.core.calendar import date_dimension
-
-    frame = date_dimension().set_index("date_day")
-    # 1990-2060 is 71 years of 365 days plus 18 leap days (1992, 1996, ..., 2060).
-    assert len(frame) == 71 * 365 + 18
-    # 2022: the spring bank holiday moved to Thursday 2 June, and Friday 3 June was the
-    # Platinum Jubilee; the last Monday of May (30 May) was an ordinary working day.
-    assert frame.loc[date(2022, 6, 2), "is_bank_holiday"]
-    assert "Jubilee" in frame.loc[date(2022, 6, 3), "bank_holiday_name"]
-    assert not frame.loc[date(2022, 5, 30), "is_bank_holiday"]
-    assert frame.loc[date(2022, 5, 30), "bank_holiday_name"] is None
-    assert frame.loc[date(2022, 6, 4), "is_weekend"]  # a Saturday
