@@ -164,7 +164,7 @@ MORE_BREAKS = {
     ),
     "an extra column": (
         f"alter table {SUMMARY} add column extra integer",
-        f"{SUMMARY}: The summary has exactly the published columns (spec/marts.md). "
+        f"{SUMMARY}: The summary has exactly the published columns (docs/marts.md). "
         "[expect_table_columns_to_match_set]: observed ['amber', 'amber_pct', 'committee', "
         "'extra', ",
     ),
