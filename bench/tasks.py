@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,10 @@ def pipeline(args: dict) -> dict:
     result = {"exit_code": code, "run_s": time.perf_counter() - started}
     ended = time.time()
     result["wall_s"] = ended - args["spawned_at"]
+    # CPU seconds of the command (user + system, all its threads): on a shared machine
+    # the wall time waits for other people's work, this does not (nor for the disk).
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     # Great Expectations writes the Data Docs in a background process after the check:
     # not part of the run's wall time, but waited for (and reported) so that it does not
     # compete with the next measurement.
