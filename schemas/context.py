@@ -23,6 +23,7 @@ class Indicator:
 
     unit: str
     decimals: int
+    source: str | None = None  # computed or manual; None when not known
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,15 @@ class ValidationContext:
 
     def with_indicators(self, frame: pd.DataFrame) -> ValidationContext:
         """A copy that knows the catalogue given as rows of ``indicators``."""
-        rows = frame[["CODE", "UNIT", "DECIMALS"]].dropna(subset=["CODE"])
+        frame = frame if "SOURCE" in frame.columns else frame.assign(SOURCE=None)
+        rows = frame[["CODE", "UNIT", "DECIMALS", "SOURCE"]].dropna(subset=["CODE"])
         catalogue = {
-            code: Indicator(str(unit), int(decimals) if pd.notna(decimals) else 0)
-            for code, unit, decimals in rows.itertuples(index=False)
+            code: Indicator(
+                str(unit),
+                int(decimals) if pd.notna(decimals) else 0,
+                str(source) if pd.notna(source) else None,
+            )
+            for code, unit, decimals, source in rows.itertuples(index=False)
         }
         return replace(self, indicators=MappingProxyType(catalogue))
 

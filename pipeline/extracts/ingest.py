@@ -95,9 +95,15 @@ def ingest_one(
         listing = write_rejects_listing(result, rejects_dir / where)
         if result.blocking:
             raise QuarterBlocked(result.errors, quarter_key, listing=listing)
-        loaded.notices.append(
-            f"{path} ({where}): {result.quarantined} row(s) quarantined by warning faults and "
-            f"left out of the figures; they are listed in {listing}."
+        if result.quarantined:
+            loaded.notices.append(
+                f"{path} ({where}): {result.quarantined} row(s) quarantined by warning faults "
+                f"and left out of the figures; they are listed in {listing}."
+            )
+        loaded.notices.extend(
+            f"{where}: {fault.describe()} (listed in {listing})"
+            for fault in result.faults
+            if fault.row_number is None
         )
     loaded.notices.extend(f"{where}: {note}" for note in result.notes)
     if extract.name == "population":

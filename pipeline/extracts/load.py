@@ -182,7 +182,9 @@ def context_from_connection(
     context = ValidationContext()
     tables = _tables(con)
     if "raw_indicators" in tables:
-        catalogue = con.execute('SELECT "CODE", "UNIT", "DECIMALS" FROM raw_indicators').df()
+        catalogue = con.execute(
+            'SELECT "CODE", "UNIT", "DECIMALS", "SOURCE" FROM raw_indicators'
+        ).df()
         context = context.with_indicators(catalogue)
     for name, column in (
         ("header", "CHILD"),
