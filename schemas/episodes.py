@@ -45,6 +45,7 @@ RULES = {
     "child_case_header": Rule(QUARANTINES, "CHILD"),
     "DECOM_not_after_quarter_end": Rule(BLOCKS, "DECOM"),
     "DEC_not_after_quarter_end": Rule(BLOCKS, "DEC"),
+    "decom_not_before_dob": Rule(BLOCKS, "DECOM", "a child in care before birth"),
 }
 
 

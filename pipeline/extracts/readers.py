@@ -210,17 +210,19 @@ def _check_records(path: Path, text: str) -> None:
         if name and name in seen:
             raise ExtractError(path, f"row 1: the column {name} appears twice in the header", name)
         seen.add(name)
-    width = len(header)
-    ragged = [(row, cells) for row, cells in enumerate(records[1:], start=2)
-              if cells and len(cells) != width]  # fmt: skip
-    if ragged:
-        raise _ragged(path, header, ragged, len(records) - 1)
     if CONTROL.search(text):
         for row, cells in enumerate(records, start=1):
             for at, cell in enumerate(cells):
                 found = CONTROL.search(cell)
                 if found:
-                    raise _control(path, row, header[at] if at < width else None, found.group())
+                    raise _control(
+                        path, row, header[at] if at < len(header) else None, found.group()
+                    )
+    width = len(header)
+    ragged = [(row, cells) for row, cells in enumerate(records[1:], start=2)
+              if cells and len(cells) != width]  # fmt: skip
+    if ragged:
+        raise _ragged(path, header, ragged, len(records) - 1)
 
 
 def _ragged(
