@@ -26,9 +26,13 @@ import duckdb
 
 from pipeline.core.periods import sort_keys
 from pipeline.core.settings import DATABASE_NAME
-from pipeline.extracts.discovery import scan_raw_folder
+from pipeline.extracts.discovery import folder_signature, scan_raw_folder
 
 ORIGIN_TABLE = "_scorecard_warehouse"
+# Each loaded quarter's folder signature (file names, sizes and times) when loaded: a
+# warehouse read with another raw folder that has the very same files (the setup
+# copied or moved) still belongs to it.
+SOURCES_TABLE = "_scorecard_quarter_sources"
 FACT = "fct_indicator_quarter"
 
 
@@ -93,10 +97,11 @@ def warehouse_problem(database: str) -> str | None:
     return None
 
 
-def warehouse_state(database: str) -> tuple[set[str], str | None]:
-    """The quarters the warehouse holds, and the raw folder it was built from (if recorded)."""
+def warehouse_state(database: str) -> tuple[set[str], str | None, dict[str, str]]:
+    """The quarters the warehouse holds, the raw folder it was built from (if recorded),
+    and the signature of each quarter's folder when it was loaded."""
     if not Path(database).exists():
-        return set(), None
+        return set(), None, {}
     con = duckdb.connect(database, read_only=True)
     try:
         tables = {
@@ -111,18 +116,30 @@ def warehouse_state(database: str) -> tuple[set[str], str | None]:
         if ORIGIN_TABLE in tables:
             row = con.execute(f"select raw_dir from {ORIGIN_TABLE}").fetchone()
             origin = row[0] if row else None
-        return held, origin
+        sources = {}
+        if SOURCES_TABLE in tables:
+            rows = con.execute(f"select quarter_key, signature from {SOURCES_TABLE}").fetchall()
+            sources = dict(rows)
+        return held, origin, sources
     finally:
         con.close()
 
 
-def record_origin(database: str, raw_dir: Path) -> None:
-    """Note in the warehouse which raw folder it is built from."""
+def record_origin(database: str, raw_dir: Path, keys: list[str]) -> None:
+    """Note in the warehouse which raw folder it is built from, and the run's quarters'
+    folder signatures."""
     Path(database).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(database)
     try:
         con.execute(f"create or replace table {ORIGIN_TABLE} (raw_dir varchar)")
         con.execute(f"insert into {ORIGIN_TABLE} values (?)", [str(Path(raw_dir).resolve())])
+        con.execute(
+            f"create table if not exists {SOURCES_TABLE} (quarter_key varchar, signature varchar)"
+        )
+        for key in keys:
+            signature = folder_signature(Path(raw_dir) / key)
+            con.execute(f"delete from {SOURCES_TABLE} where quarter_key = ?", [key])
+            con.execute(f"insert into {SOURCES_TABLE} values (?, ?)", [key, signature])
     finally:
         con.close()
 
@@ -158,11 +175,16 @@ def plan_history(
                 "does not have; they are dropped from the published marts."
             )
         return plan
-    held, origin = warehouse_state(database)
-    if origin is not None and Path(origin) != raw:
+    held, origin, sources = warehouse_state(database)
+    kept = sort_keys(held - set(keys))  # quarters the warehouse publishes without reloading
+    same_files = all(
+        key in complete and sources.get(key) == folder_signature(complete[key]) for key in kept
+    )
+    if origin is not None and Path(origin) != raw and not same_files:
         plan.errors.append(
             f"The working warehouse {database} was built from the raw folder {origin}, and "
-            f"this run reads {raw}. A warehouse belongs to one raw folder: quarters of both "
+            f"this run reads {raw}, whose folders of {_keys(kept)} are not the files the "
+            "warehouse loaded. A warehouse belongs to one raw folder: quarters of both "
             "would otherwise be published together. To publish this folder's quarters in "
             f"{marts_dir} instead, run again with --rebuild (the published quarters it lacks "
             "are dropped, and the run names them); to keep both, give this folder its own "

@@ -247,3 +247,5 @@ CASES: tuple[Case, ...] = (
          "file_error", env=(("SCORECARD_AREA_CODE", "E09000016"),),
          message=("no row has AREA_CODE E09000016",)),
 )  # fmt: skip
+
+CASES_BY_NAME = {case.name: case for case in CASES}
