@@ -134,7 +134,8 @@ def council_rows(rows: pd.DataFrame, file: str) -> tuple[pd.DataFrame, str | Non
             return rows, None
         raise ExtractError(
             file,
-            f"the file holds {len(areas)} areas ({shown}) and the council's own is not "
+            f"column AREA_CODE: the file holds {len(areas)} areas ({shown}) and the "
+            "council's own is not "
             f"configured. Rule: CSC-CICR divides by the council's own population only. Set "
             f"{AREA_CODE_SETTING} to the council's area code (for example "
             f"{AREA_CODE_SETTING}={areas[0]}), or keep only the council's rows in the file",
@@ -143,7 +144,8 @@ def council_rows(rows: pd.DataFrame, file: str) -> tuple[pd.DataFrame, str | Non
     if wanted not in areas:
         raise ExtractError(
             file,
-            f"no row has AREA_CODE {wanted}, the council's own area ({AREA_CODE_SETTING}); "
+            f"column AREA_CODE: no row has AREA_CODE {wanted}, the council's own area "
+            f"({AREA_CODE_SETTING}); "
             f"the areas in the file are {shown or 'none'}. Rule: population.csv holds the "
             f"council's own population. Add its rows, or correct {AREA_CODE_SETTING}",
             "AREA_CODE",

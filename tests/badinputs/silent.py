@@ -231,7 +231,7 @@ CASES: tuple[Case, ...] = (
     # --- population.csv with other areas' rows -----------------------------------------
     Case("population_other_areas_unconfigured", "population", None,
          _append(REF, "population", *OTHER_AREAS), "file_error",
-         message=("population.csv: the file holds 3 areas (E09000001, E09000002, E09000016)",
+         message=("population.csv: column AREA_CODE: the file holds 3 areas (E09000001, E09000002, E09000016)",
                   "Set SCORECARD_AREA_CODE")),
     Case("population_other_areas_configured", "population", None,
          _append(REF, "population", *OTHER_AREAS), "loads", loaded=_only_council,
@@ -239,7 +239,7 @@ CASES: tuple[Case, ...] = (
     Case("population_council_area_absent", "population", None,
          _at(REF, "population", m.replace_in_column, "AREA_CODE", "E09000016", "E09000002"),
          "file_error", env=(("SCORECARD_AREA_CODE", "E09000016"),),
-         message=("population.csv: no row has AREA_CODE E09000016",
+         message=("population.csv: column AREA_CODE: no row has AREA_CODE E09000016",
                   "the areas in the file are E09000002")),
     # A single area that is not the configured council: another council's file.
     Case("population_of_another_council", "population", None,
