@@ -345,6 +345,14 @@ def test_accepted_inputs_publish_with_warnings_that_name_them(
     assert stale[0].endswith(
         "2021-22-Q1 CSC-SW2 rated on 15.0 points 2.0 targets.csv now 12.0 points 2.0"
     )
+    # ... and the run says that Q1, which it did not run again, was built with reference
+    # files that have changed since (whatever they change: a target, the population).
+    said = (
+        "Reference files have changed since these published quarters were run, and this run "
+        f"does not run them again: {Q1} (since then: population.csv, targets.csv). Their "
+        "published figures and RAG statuses still use the old reference data"
+    )
+    assert any(w.startswith(said) for w in outcome.warnings), outcome.warnings
 
 
 def test_a_quarter_without_any_target_yet_publishes_a_summary_without_rag(

@@ -18,6 +18,8 @@ run started elsewhere (the Dagster UI, the sensor) cannot shrink it either.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.core.periods import sort_keys
-from pipeline.core.settings import DATABASE_NAME
+from pipeline.core.settings import DATABASE_NAME, REFERENCE_FOLDER
 from pipeline.extracts.discovery import folder_signature, scan_raw_folder
 
 ORIGIN_TABLE = "_scorecard_warehouse"
@@ -97,11 +99,13 @@ def warehouse_problem(database: str) -> str | None:
     return None
 
 
-def warehouse_state(database: str) -> tuple[set[str], str | None, dict[str, str]]:
+def warehouse_state(
+    database: str,
+) -> tuple[set[str], str | None, dict[str, str], dict[str, str]]:
     """The quarters the warehouse holds, the raw folder it was built from (if recorded),
     and the signature of each quarter's folder when it was loaded."""
     if not Path(database).exists():
-        return set(), None, {}
+        return set(), None, {}, {}
     con = duckdb.connect(database, read_only=True)
     try:
         tables = {
@@ -117,31 +121,69 @@ def warehouse_state(database: str) -> tuple[set[str], str | None, dict[str, str]
             row = con.execute(f"select raw_dir from {ORIGIN_TABLE}").fetchone()
             origin = row[0] if row else None
         sources = {}
+        references: dict[str, str] = {}
         if SOURCES_TABLE in tables:
-            rows = con.execute(f"select quarter_key, signature from {SOURCES_TABLE}").fetchall()
-            sources = dict(rows)
-        return held, origin, sources
+            rows = con.execute(f"select * from {SOURCES_TABLE}").fetchall()
+            sources = {row[0]: row[1] for row in rows}
+            references = {row[0]: row[2] for row in rows if len(row) > 2}
+        return held, origin, sources, references
     finally:
         con.close()
 
 
 def record_origin(database: str, raw_dir: Path, keys: list[str]) -> None:
-    """Note in the warehouse which raw folder it is built from, and the run's quarters'
-    folder signatures."""
+    """Note in the warehouse which raw folder it is built from, and for each of the run's
+    quarters its folder's signature and the reference files it is built with."""
     Path(database).parent.mkdir(parents=True, exist_ok=True)
+    reference = json.dumps(reference_digests(raw_dir), sort_keys=True)
     con = duckdb.connect(database)
     try:
         con.execute(f"create or replace table {ORIGIN_TABLE} (raw_dir varchar)")
         con.execute(f"insert into {ORIGIN_TABLE} values (?)", [str(Path(raw_dir).resolve())])
         con.execute(
-            f"create table if not exists {SOURCES_TABLE} (quarter_key varchar, signature varchar)"
+            f"create table if not exists {SOURCES_TABLE} "
+            "(quarter_key varchar, signature varchar, reference varchar)"
         )
         for key in keys:
             signature = folder_signature(Path(raw_dir) / key)
             con.execute(f"delete from {SOURCES_TABLE} where quarter_key = ?", [key])
-            con.execute(f"insert into {SOURCES_TABLE} values (?, ?)", [key, signature])
+            con.execute(
+                f"insert into {SOURCES_TABLE} values (?, ?, ?)", [key, signature, reference]
+            )
     finally:
         con.close()
+
+
+def reference_digests(raw_dir: Path) -> dict[str, str]:
+    """A digest of each reference file's content, by file name (the files are small)."""
+    folder = Path(raw_dir) / REFERENCE_FOLDER
+    digests = {}
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_file() and path.suffix.lower() in (".csv", ".xlsx"):
+            digests[path.name.lower()] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return digests
+
+
+def stale_reference(raw_dir: Path, kept: list[str], references: dict[str, str]) -> str | None:
+    """A warning naming kept quarters built with reference files that have changed since."""
+    now = reference_digests(raw_dir)
+    changed: dict[str, list[str]] = {}
+    for key in kept:
+        if not references.get(key):
+            continue
+        then = json.loads(references[key])
+        files = sorted(n for n in set(then) | set(now) if then.get(n) != now.get(n))
+        if files:
+            changed.setdefault(", ".join(files), []).append(key)
+    if not changed:
+        return None
+    parts = [f"{_keys(keys)} (since then: {files})" for files, keys in changed.items()]
+    return (
+        "Reference files have changed since these published quarters were run, and this "
+        f"run does not run them again: {'; '.join(parts)}. Their published figures and RAG "
+        "statuses still use the old reference data (an old target, population or catalogue "
+        "entry). Run them again (scorecard run --quarter KEY for each), or run every quarter."
+    )
 
 
 def remove_warehouse(database: str) -> None:
@@ -175,7 +217,7 @@ def plan_history(
                 "does not have; they are dropped from the published marts."
             )
         return plan
-    held, origin, sources = warehouse_state(database)
+    held, origin, sources, references = warehouse_state(database)
     kept = sort_keys(held - set(keys))  # quarters the warehouse publishes without reloading
     same_files = all(
         key in complete and sources.get(key) == folder_signature(complete[key]) for key in kept
@@ -191,6 +233,8 @@ def plan_history(
             "--marts-dir (each marts folder has its own warehouse)."
         )
         return plan
+    stale = stale_reference(raw_dir, kept, references)
+    plan.warnings.extend([stale] if stale else [])
     missing = published - held - set(keys)
     if not missing:
         return plan

@@ -231,7 +231,8 @@ CASES: tuple[Case, ...] = (
     # --- population.csv with other areas' rows -----------------------------------------
     Case("population_other_areas_unconfigured", "population", None,
          _append(REF, "population", *OTHER_AREAS), "file_error",
-         message=("population.csv: column AREA_CODE: the file holds 3 areas (E09000001, E09000002, E09000016)",
+         message=("population.csv: column AREA_CODE: the file holds 3 areas (E09000001, "
+                  "E09000002, E09000016)",
                   "Set SCORECARD_AREA_CODE")),
     Case("population_other_areas_configured", "population", None,
          _append(REF, "population", *OTHER_AREAS), "loads", loaded=_only_council,
