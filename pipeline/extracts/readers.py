@@ -218,6 +218,19 @@ def _check_records(path: Path, text: str) -> None:
                     raise _control(
                         path, row, header[at] if at < len(header) else None, found.group()
                     )
+    unnamed = [at for at, name in enumerate(header) if not name]
+    for row, cells in enumerate(records[1:], start=2):
+        filled = [at for at in unnamed if at < len(cells) and cells[at].strip()]
+        if filled:
+            before = next((name for name in reversed(header[: filled[0]]) if name), None)
+            raise ExtractError(
+                path,
+                f"row {row}: the value {cells[filled[0]]!r} is in column {filled[0] + 1}, which "
+                f"has no name in the header row (right of {before or 'the first column'}), so "
+                "it belongs to no column. Rule: every value sits under a column name in row 1. "
+                "Name the column or remove the value",
+                before,
+            )
     width = len(header)
     ragged = [(row, cells) for row, cells in enumerate(records[1:], start=2)
               if cells and len(cells) != width]  # fmt: skip
@@ -291,8 +304,8 @@ def _read_plain_csv(path: Path, spec: Extract | None) -> pd.DataFrame | None:
     if first is None:
         return None
     written = [name.strip() for name in next(csv.reader([first]))]
-    if len(set(written) - {""}) < len([name for name in written if name]):
-        return None  # a column named twice: the usual path reports it
+    if len(set(written) - {""}) < len([name for name in written if name]) or "" in written:
+        return None  # a column named twice, or one unnamed: the usual path checks them
     names = list(pd.read_csv(io.StringIO(first), dtype=str, nrows=0).columns)
     header = [str(name).strip() for name in names]
     try:

@@ -101,6 +101,11 @@ CASES: tuple[Case, ...] = (
     Case("targets_row_cut_short", "targets", None, _at(REF, "targets", m.cut_line, 5, 4),
          "file_error",
          message=_ragged("targets.csv", "row 5, column TOLERANCE_TYPE", "has 4 fields")),
+    # The header's third name deleted (a blank cell in row 1) while the values stay.
+    Case("foster_approvals_unnamed_column_with_values", "foster_approvals", Q2,
+         _at(Q2, "foster_approvals", m.rename_column, "CARER_TYPE", ""), "file_error",
+         message=("foster_approvals.csv: row 2: the value 'connected' is in column 3, which has "
+                  "no name in the header row (right of APPROVAL_DATE)",)),
     # In Excel: a note typed in column G, beyond the last named column (NOTE is E).
     Case("manual_returns_xlsx_value_beyond_header", "manual_returns", Q2,
          _at(Q2, "manual_returns", m.xlsx_cells, {"G3": "see note"}), "file_error",
