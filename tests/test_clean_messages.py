@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -104,27 +101,3 @@ def test_loading_the_definitions_makes_no_folder_in_the_current_one(
     monkeypatch.delenv("SCORECARD_WAREHOUSE", raising=False)
     build_definitions(str(tmp_path / "raw"), str(tmp_path / "elsewhere" / "marts"))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
-
-
-def test_ctrl_c_ends_with_130_and_a_sentence(tmp_path: Path) -> None:
-    # A handler interrupted as by Ctrl-C: the command ends at once with 130, whatever
-    # threads (a run's DuckDB work) are still going, not with DuckDB's abort (134).
-    script = (
-        "import threading, time, duckdb\n"
-        "from pipeline.cli import main as cli\n"
-        "def handler(args):\n"
-        "    con = duckdb.connect()\n"
-        "    threading.Thread(target=lambda: con.execute("
-        "'select count(*) from range(10000000000)').fetchall()).start()\n"
-        "    time.sleep(0.5)\n"
-        "    raise KeyboardInterrupt\n"
-        "cli._summary = handler\n"
-        "raise SystemExit(cli.main(['summary', '--quarter', '2021-22-Q2']))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 130, done.stderr
-    assert done.stderr.startswith("scorecard: interrupted.")
-    assert "terminate called" not in done.stderr and "Traceback" not in done.stderr
