@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.core.periods import sort_keys
+from pipeline.core.periods import QuarterKeyError, sort_keys
 from pipeline.core.settings import DATABASE_NAME, REFERENCE_FOLDER
 from pipeline.extracts.discovery import folder_signature, scan_raw_folder
 
@@ -265,7 +265,7 @@ def check_not_shrinking(
     if not published:
         return
     new = {k for (k,) in con.execute(f"select distinct quarter_key from main.{FACT}").fetchall()}
-    lost = sort_keys(published - new - set(allowed))
+    lost = sorted(published - new - set(allowed))
     if lost:
         raise HistoryError(
             f"Publishing would drop {_keys(lost)} from the published marts in {marts_dir}: "
@@ -298,7 +298,11 @@ def marts_dir_problem(marts_dir: Path) -> str | None:
 
 
 def _keys(keys: list[str]) -> str:
-    return ", ".join(sort_keys(set(keys))) or "no quarter"
+    try:
+        ordered = sort_keys(set(keys))
+    except QuarterKeyError:  # not quarter keys (a hand-made mart): as text
+        ordered = sorted(set(keys))
+    return ", ".join(ordered) or "no quarter"
 
 
 def _first_line(error: Exception) -> str:
