@@ -123,9 +123,15 @@ def warehouse_state(
         sources = {}
         references: dict[str, str] = {}
         if SOURCES_TABLE in tables:
-            rows = con.execute(f"select * from {SOURCES_TABLE}").fetchall()
+            columns = {c for (c,) in con.execute(
+                "select column_name from duckdb_columns() where table_name = ?", [SOURCES_TABLE]
+            ).fetchall()}  # fmt: skip
+            reference = "reference" if "reference" in columns else "null"
+            rows = con.execute(
+                f"select quarter_key, signature, {reference} from {SOURCES_TABLE}"
+            ).fetchall()
             sources = {row[0]: row[1] for row in rows}
-            references = {row[0]: row[2] for row in rows if len(row) > 2}
+            references = {row[0]: row[2] for row in rows if row[2]}
         return held, origin, sources, references
     finally:
         con.close()
@@ -144,11 +150,13 @@ def record_origin(database: str, raw_dir: Path, keys: list[str]) -> None:
             f"create table if not exists {SOURCES_TABLE} "
             "(quarter_key varchar, signature varchar, reference varchar)"
         )
+        con.execute(f"alter table {SOURCES_TABLE} add column if not exists reference varchar")
         for key in keys:
             signature = folder_signature(Path(raw_dir) / key)
             con.execute(f"delete from {SOURCES_TABLE} where quarter_key = ?", [key])
             con.execute(
-                f"insert into {SOURCES_TABLE} values (?, ?, ?)", [key, signature, reference]
+                f"insert into {SOURCES_TABLE} (quarter_key, signature, reference) values (?, ?, ?)",
+                [key, signature, reference],
             )
     finally:
         con.close()
