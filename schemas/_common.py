@@ -164,3 +164,32 @@ def _lowered(known: frozenset[str]) -> list[str]:
 def as_float(series: pd.Series) -> pd.Series:
     """Decimal measures as floats, for sign and range checks only (never for values)."""
     return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
+def not_after_quarter_end(dates: pd.Series) -> pd.Series:
+    """True where the date is blank or on or before the quarter's last day (when known).
+
+    An extract is taken as at the quarter's end, so a later date is a typo (2012 for
+    2021), a wrong century, or the extract of another quarter in this folder.
+    """
+    from schemas.context import current_context
+
+    end = current_context().quarter_end
+    if end is None:
+        return pd.Series(True, index=dates.index)
+    return dates.isna() | (dates <= pd.Timestamp(end))
+
+
+def quarter_end_check(column: str, meaning: str):
+    """The pandera check that ``column`` (``meaning`` in words) is not after the quarter."""
+    import pandera.pandas as pa
+
+    @pa.check(
+        column,
+        name=f"{column}_not_after_quarter_end",
+        error=f"{column} ({meaning}) is after the end of the quarter the extract is for",
+    )
+    def check(cls, dates: pd.Series) -> pd.Series:
+        return not_after_quarter_end(dates)
+
+    return check

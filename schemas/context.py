@@ -7,6 +7,7 @@ publishes the context in a ``ContextVar`` for the checks to read. A fact that is
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,6 +24,7 @@ class Indicator:
 
     unit: str
     decimals: int
+    source: str | None = None  # computed or manual; None when not known
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,24 @@ class ValidationContext:
     indicators: Mapping[str, Indicator] | None = None
     header_children: frozenset[str] | None = None
     id_sets: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The last day of the quarter a quarter extract is for: no date in it can be later.
+    quarter_end: dt.date | None = None
+    # The quarter's header DOB by CHILD, read only when a check asks (``header_dobs``).
+    dob_loader: Callable[[], pd.Series] | None = field(default=None, compare=False)
+
+    def header_dobs(self) -> pd.Series | None:
+        """The header file's DOB indexed by CHILD, or None when the header is not loaded."""
+        if self.dob_loader is None:
+            return None
+        cache = _DOBS.get(id(self.dob_loader))
+        if cache is None or cache[0] is not self.dob_loader:
+            _DOBS.clear()
+            cache = _DOBS[id(self.dob_loader)] = (self.dob_loader, self.dob_loader())
+        return cache[1]
+
+    def for_quarter(self, end: dt.date, dobs: Callable[[], pd.Series] | None) -> ValidationContext:
+        """A copy that knows the quarter's last day and how to read the header's DOBs."""
+        return replace(self, quarter_end=end, dob_loader=dobs)
 
     @property
     def indicator_codes(self) -> frozenset[str] | None:
@@ -40,10 +60,15 @@ class ValidationContext:
 
     def with_indicators(self, frame: pd.DataFrame) -> ValidationContext:
         """A copy that knows the catalogue given as rows of ``indicators``."""
-        rows = frame[["CODE", "UNIT", "DECIMALS"]].dropna(subset=["CODE"])
+        frame = frame if "SOURCE" in frame.columns else frame.assign(SOURCE=None)
+        rows = frame[["CODE", "UNIT", "DECIMALS", "SOURCE"]].dropna(subset=["CODE"])
         catalogue = {
-            code: Indicator(str(unit), int(decimals) if pd.notna(decimals) else 0)
-            for code, unit, decimals in rows.itertuples(index=False)
+            code: Indicator(
+                str(unit),
+                int(decimals) if pd.notna(decimals) else 0,
+                str(source) if pd.notna(source) else None,
+            )
+            for code, unit, decimals, source in rows.itertuples(index=False)
         }
         return replace(self, indicators=MappingProxyType(catalogue))
 
@@ -120,6 +145,8 @@ class _LazyIdSets(Mapping[str, frozenset[str]]):
     def __len__(self) -> int:
         return len(dict.fromkeys([*self._known, *self._pending]))
 
+
+_DOBS: dict[int, tuple[Callable[[], pd.Series], pd.Series]] = {}
 
 _CURRENT: ContextVar[ValidationContext] = ContextVar("validation_context")
 

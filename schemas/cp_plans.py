@@ -20,6 +20,7 @@ from schemas._common import (
     exact_match_elsewhere,
     is_in,
     not_before,
+    quarter_end_check,
     unique_key,
 )
 from schemas.context import current_context
@@ -31,6 +32,8 @@ RULES = {
     "key_unique": Rule(BLOCKS, "LAchildID, CPPstartDate"),
     "child_case": Rule(QUARANTINES, "LAchildID"),
     "child_case_s47": Rule(QUARANTINES, "LAchildID"),
+    "CPPstartDate_not_after_quarter_end": Rule(BLOCKS, "CPPstartDate"),
+    "CPPendDate_not_after_quarter_end": Rule(BLOCKS, "CPPendDate"),
 }
 
 
@@ -41,6 +44,9 @@ class CpPlans(CinChild):
     CPPstartDate: Series[pa.DateTime] = pa.Field(nullable=False)
     CPPendDate: Series[pa.DateTime] = pa.Field(nullable=True)
     InitialCategoryOfAbuse: Series[Text] = pa.Field(nullable=True)
+
+    cppstartdate_not_after_quarter_end = quarter_end_check("CPPstartDate", "plan start")
+    cppenddate_not_after_quarter_end = quarter_end_check("CPPendDate", "plan end")
 
     @pa.check(
         "InitialCategoryOfAbuse",

@@ -21,8 +21,10 @@ from schemas._common import (
     codes,
     is_in,
     not_before,
+    quarter_end_check,
     unique_key,
 )
+from schemas.context import current_context
 
 SEVERITY = BLOCKS
 RULES = {
@@ -41,6 +43,9 @@ RULES = {
     "child_has_header": Rule(BLOCKS, "CHILD", "LTPS needs the child's DOB"),
     "child_case": Rule(QUARANTINES, "CHILD"),
     "child_case_header": Rule(QUARANTINES, "CHILD"),
+    "DECOM_not_after_quarter_end": Rule(BLOCKS, "DECOM"),
+    "DEC_not_after_quarter_end": Rule(BLOCKS, "DEC"),
+    "decom_not_before_dob": Rule(BLOCKS, "DECOM", "a child in care before birth"),
 }
 
 
@@ -58,6 +63,9 @@ class Episodes(ChildOfHeader):
     REC: Series[Text] = pa.Field(nullable=True)
     REASON_PLACE_CHANGE: Series[Text] = pa.Field(nullable=True)
     URN: Series[Text] = pa.Field(nullable=True)
+
+    decom_not_after_quarter_end = quarter_end_check("DECOM", "date episode commenced")
+    dec_not_after_quarter_end = quarter_end_check("DEC", "date episode ceased")
 
     @pa.check(
         "RNE", name="rne_code", error="RNE (reason for new episode) is not an SSDA903 RNE code"
@@ -123,6 +131,18 @@ class Episodes(ChildOfHeader):
     )
     def rec_iff_dec(cls, frame: pd.DataFrame) -> Series[bool]:
         return frame["REC"].isna() == frame["DEC"].isna()
+
+    @pa.dataframe_check(
+        name="decom_not_before_dob",
+        ignore_na=False,
+        error="DECOM (date episode commenced) is before the child's DOB in the header file",
+    )
+    def decom_not_before_dob(cls, frame: pd.DataFrame) -> Series[bool]:
+        dobs = current_context().header_dobs()
+        if dobs is None:
+            return pd.Series(True, index=frame.index)
+        dob = frame["CHILD"].map(dobs)
+        return dob.isna() | frame["DECOM"].isna() | (frame["DECOM"] >= dob)
 
     @pa.dataframe_check(
         name="key_unique",

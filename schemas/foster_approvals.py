@@ -10,7 +10,16 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import BLOCKS, QUARANTINES, Rule, Text, is_in, no_case_variants, unique_key
+from schemas._common import (
+    BLOCKS,
+    QUARANTINES,
+    Rule,
+    Text,
+    is_in,
+    no_case_variants,
+    quarter_end_check,
+    unique_key,
+)
 
 CARER_TYPES = ("mainstream", "connected")
 
@@ -19,6 +28,7 @@ RULES = {
     "carer_type_code": Rule(BLOCKS, "CARER_TYPE"),
     "key_unique": Rule(BLOCKS, "HOUSEHOLD_ID, APPROVAL_DATE"),
     "household_case": Rule(QUARANTINES, "HOUSEHOLD_ID"),
+    "APPROVAL_DATE_not_after_quarter_end": Rule(BLOCKS, "APPROVAL_DATE"),
 }
 
 
@@ -28,6 +38,8 @@ class FosterApprovals(pa.DataFrameModel):
     HOUSEHOLD_ID: Series[Text] = pa.Field(nullable=False)
     APPROVAL_DATE: Series[pa.DateTime] = pa.Field(nullable=False)
     CARER_TYPE: Series[Text] = pa.Field(nullable=True)
+
+    approval_date_not_after_quarter_end = quarter_end_check("APPROVAL_DATE", "date of approval")
 
     @pa.check(
         "CARER_TYPE", name="carer_type_code", error="CARER_TYPE is not mainstream or connected"

@@ -19,6 +19,7 @@ from schemas._common import (
     codes,
     is_in,
     no_case_variants,
+    quarter_end_check,
     unique_key,
 )
 
@@ -30,6 +31,8 @@ RULES = {
     "ethnic_code": Rule(BLOCKS, "ETHNIC", "quarantining a header row would drop a child"),
     "child_unique": Rule(BLOCKS, "CHILD", "a child counted twice"),
     "child_case": Rule(QUARANTINES, "CHILD", "spec: IDs differing only in case are a warning"),
+    "DOB_not_after_quarter_end": Rule(BLOCKS, "DOB"),
+    "MC_DOB_not_after_quarter_end": Rule(BLOCKS, "MC_DOB"),
 }
 
 
@@ -43,6 +46,11 @@ class Header(pa.DataFrameModel):
     UPN: Series[Text] = pa.Field(nullable=True)
     MOTHER: Series[pd.Int32Dtype] = pa.Field(nullable=True)
     MC_DOB: Series[pa.DateTime] = pa.Field(nullable=True)
+
+    dob_not_after_quarter_end = quarter_end_check("DOB", "date of birth")
+    mc_dob_not_after_quarter_end = quarter_end_check(
+        "MC_DOB", "date of birth of the mother's child"
+    )
 
     @pa.check("SEX", name="sex_code", error="SEX is not 1 (male) or 2 (female)")
     def sex_code(cls, sex: Series[int]) -> Series[bool]:

@@ -14,7 +14,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas._catalogue import NamesAnIndicator
-from schemas._common import BLOCKS, Measure, Rule, Text, as_float, unique_key
+from schemas._common import BLOCKS, QUARANTINES, Measure, Rule, Text, as_float, unique_key
 from schemas.context import current_context
 
 SEVERITY = BLOCKS
@@ -28,7 +28,15 @@ RULES = {
     "value_agrees": Rule(BLOCKS, "VALUE"),
     "indicator_in_catalogue": Rule(BLOCKS, "INDICATOR_CODE"),
     "indicator_unique": Rule(BLOCKS, "INDICATOR_CODE"),
+    "denominator_not_zero": Rule(BLOCKS, "DENOMINATOR"),
+    "indicator_is_manual": Rule(BLOCKS, "INDICATOR_CODE"),
 }
+# A manual indicator of the catalogue with no row: published as not available, with
+# this warning in the run's output and in the rejects (row_number blank).
+NO_RETURN = (
+    "no manual return for this manual indicator (SOURCE manual in indicators.csv) this "
+    "quarter, so it is published as not available"
+)
 
 
 def _catalogue_column(codes: pd.Series, attribute: str) -> pd.Series:
@@ -120,6 +128,25 @@ class ManualReturns(NamesAnIndicator):
         agrees = pd.Series(verdicts, index=rows.index, dtype=bool)
         return agrees.reindex(frame.index, fill_value=True)
 
+    @pa.check(
+        "DENOMINATOR",
+        name="denominator_not_zero",
+        error="DENOMINATOR is 0, so 100 × NUMERATOR / DENOMINATOR is no figure (0/0 is not 0%): "
+        "leave NUMERATOR and DENOMINATOR blank and give VALUE if the service has a figure, "
+        "or leave the row out",
+    )
+    def denominator_not_zero(cls, denominator: Series) -> Series[bool]:
+        return as_float(denominator) != 0
+
+    @pa.dataframe_check(
+        name="indicator_is_manual",
+        ignore_na=False,
+        error="INDICATOR_CODE is computed from the extracts (SOURCE computed in "
+        "indicators.csv), so a manual return for it would be ignored; check the code",
+    )
+    def indicator_is_manual(cls, frame: pd.DataFrame) -> Series[bool]:
+        return _catalogue_column(frame["INDICATOR_CODE"], "source") != "computed"
+
     @pa.dataframe_check(
         name="indicator_unique",
         ignore_na=False,
@@ -127,3 +154,20 @@ class ManualReturns(NamesAnIndicator):
     )
     def indicator_unique(cls, frame: pd.DataFrame) -> Series[bool]:
         return unique_key(frame, ["INDICATOR_CODE"])
+
+
+def file_faults(frame: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """Faults of the file as a whole: (column, value, rule, severity) with no row.
+
+    Every manual indicator of the catalogue should have its return each quarter.
+    A missing one is a warning, not an error: the quarter is still published, the
+    indicator shown as not available, as a late return would be.
+    """
+    indicators = current_context().indicators
+    if indicators is None:
+        return []
+    given = set(frame["INDICATOR_CODE"].dropna())
+    manual = sorted(code for code, entry in indicators.items() if entry.source == "manual")
+    return [
+        ("INDICATOR_CODE", code, NO_RETURN, QUARANTINES) for code in manual if code not in given
+    ]

@@ -18,6 +18,7 @@ from schemas._common import (
     Text,
     exact_match_elsewhere,
     not_before,
+    quarter_end_check,
     unique_key,
 )
 from schemas.context import current_context
@@ -29,6 +30,8 @@ RULES = {
     "key_unique": Rule(BLOCKS, "LAchildID, S47ActualStartDate"),
     "child_case": Rule(QUARANTINES, "LAchildID"),
     "child_case_cp_plans": Rule(QUARANTINES, "LAchildID"),
+    "S47ActualStartDate_not_after_quarter_end": Rule(BLOCKS, "S47ActualStartDate"),
+    "DateOfInitialCPC_not_after_quarter_end": Rule(BLOCKS, "DateOfInitialCPC"),
 }
 
 
@@ -40,6 +43,13 @@ class S47Enquiries(CinChild):
     InitialCPCtarget: Series[pa.DateTime] = pa.Field(nullable=True)
     DateOfInitialCPC: Series[pa.DateTime] = pa.Field(nullable=True)
     ICPCnotRequired: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+
+    s47actualstartdate_not_after_quarter_end = quarter_end_check(
+        "S47ActualStartDate", "date the enquiry started"
+    )
+    dateofinitialcpc_not_after_quarter_end = quarter_end_check(
+        "DateOfInitialCPC", "date of the initial conference"
+    )
 
     @pa.dataframe_check(
         name="not_required_has_no_conference",

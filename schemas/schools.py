@@ -10,7 +10,16 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas._common import BLOCKS, QUARANTINES, Rule, Text, is_in, no_case_variants, unique_key
+from schemas._common import (
+    BLOCKS,
+    QUARANTINES,
+    Rule,
+    Text,
+    is_in,
+    no_case_variants,
+    quarter_end_check,
+    unique_key,
+)
 
 PHASES = ("Primary", "Secondary", "Special", "Nursery", "All-through")
 
@@ -22,6 +31,7 @@ RULES = {
     "rated_school_has_pupils": Rule(BLOCKS, "PUPILS", "its pupils would vanish from GOP/GOS"),
     "urn_unique": Rule(BLOCKS, "URN"),
     "urn_case": Rule(QUARANTINES, "URN"),
+    "INSPECTION_DATE_not_after_quarter_end": Rule(BLOCKS, "INSPECTION_DATE"),
 }
 
 
@@ -34,6 +44,10 @@ class Schools(pa.DataFrameModel):
     OVERALL_EFFECTIVENESS: Series[pd.Int32Dtype] = pa.Field(nullable=True)
     INSPECTION_DATE: Series[pa.DateTime] = pa.Field(nullable=True)
     PUPILS: Series[pd.Int64Dtype] = pa.Field(nullable=True)
+
+    inspection_date_not_after_quarter_end = quarter_end_check(
+        "INSPECTION_DATE", "date of the latest inspection"
+    )
 
     @pa.check(
         "PHASE",

@@ -21,6 +21,7 @@ from schemas._common import (
     is_in,
     no_case_variants,
     not_before,
+    quarter_end_check,
     unique_key,
 )
 
@@ -33,6 +34,8 @@ RULES = {
     "child_case": Rule(QUARANTINES, "CHILD"),
     "child_case_header": Rule(QUARANTINES, "CHILD"),
     "sw_id_case": Rule(QUARANTINES, "SW_ID"),
+    "SW_DECOM_not_after_quarter_end": Rule(BLOCKS, "SW_DECOM"),
+    "SW_DEC_not_after_quarter_end": Rule(BLOCKS, "SW_DEC"),
 }
 
 
@@ -44,6 +47,9 @@ class SocialWorker(ChildOfHeader):
     SW_DECOM: Series[pa.DateTime] = pa.Field(nullable=False)
     SW_DEC: Series[pa.DateTime] = pa.Field(nullable=True)
     SW_REASON: Series[Text] = pa.Field(nullable=True)
+
+    sw_decom_not_after_quarter_end = quarter_end_check("SW_DECOM", "date social worker started")
+    sw_dec_not_after_quarter_end = quarter_end_check("SW_DEC", "date social worker ended")
 
     @pa.check(
         "SW_REASON",

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import csv
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
-from badinputs import CASES, Case, Fault, make_raw
+from badinputs import CASES, Case, Fault, make_raw, silent
+from badinputs import mutate as m
 from badinputs.cases import NO_TARGETS, Q1, Q2
 from badinputs.harness import check_case
 
@@ -32,7 +35,7 @@ def test_the_corpus_is_large_and_covers_every_outcome() -> None:
     assert len(CASES) >= 40
     assert len(BY_NAME) == len(CASES)
     outcomes = {case.outcome for case in CASES}
-    assert outcomes == {"file_error", "blocked", "quarantined", "loads", "misnamed"}
+    assert outcomes == {"file_error", "blocked", "quarantined", "warned", "loads", "misnamed"}
     assert {case.quarter is None for case in CASES} == {True, False}
 
 
@@ -44,14 +47,14 @@ def _faults(result) -> list[Fault]:
 
 def _audit(frame) -> list[Fault]:
     rows = frame[FAULT_COLUMNS].astype(object).itertuples(index=False, name=None)
-    return [Fault(int(r), c, v, rule, s) for r, c, v, rule, s in rows]
+    return [Fault(None if pd.isna(r) else int(r), c, v, rule, s) for r, c, v, rule, s in rows]
 
 
 def _listing(path: Path) -> list[Fault]:
     with path.open(newline="", encoding="utf-8") as handle:
         return [
-            Fault(int(row["row_number"]), row["column_name"], row["value"], row["rule"],
-                  row["severity"])
+            Fault(int(row["row_number"]) if row["row_number"] else None, row["column_name"],
+                  row["value"], row["rule"], row["severity"])
             for row in csv.DictReader(handle)
         ]  # fmt: skip
 
@@ -68,7 +71,9 @@ VALIDATION = [case for case in CASES if case.outcome != "misnamed"]
 
 
 @pytest.mark.parametrize("case", VALIDATION, ids=lambda case: case.name)
-def test_case_at_validation_level(case: Case, tmp_path: Path) -> None:
+def test_case_at_validation_level(case: Case, tmp_path: Path, monkeypatch) -> None:
+    for name, value in case.env:
+        monkeypatch.setenv(name, value)
     raw = case.build(make_raw(tmp_path / "raw", (case.quarter,) if case.quarter else ()))
     checked = check_case(case, raw, tmp_path)
     if case.outcome == "file_error":
@@ -95,6 +100,9 @@ def test_case_at_validation_level(case: Case, tmp_path: Path) -> None:
         for fault, is_personal in zip(case.faults, personal, strict=True):
             _describes(message, case, fault, is_personal)
         assert str(checked.listing) in message
+    elif case.outcome == "warned":  # the file as a whole, no row left out
+        assert not result.blocked and result.quarantined == 0
+        assert {fault.row_number for fault in case.faults} == {None}
     else:
         assert not result.blocked
         assert result.quarantined == len({fault.row_number for fault in case.faults})
@@ -290,3 +298,166 @@ def test_missing_reference_folder_stops_before_any_run(instance, tmp_path: Path)
     ]
     assert not outcome.ok and outcome.run_ids == []
     assert not (tmp_path / "marts").exists()
+
+
+# --- issue 12: accepted with a warning, through the whole job -----------------------
+
+
+def _accepted_with_warnings(raw: Path) -> None:
+    """Three inputs the pipeline accepts, each with a warning that names it."""
+    silent.CASES_BY_NAME["population_other_areas_configured"].mutate(raw)
+    silent.CASES_BY_NAME["manual_returns_missing_return"].mutate(raw)
+    # CSC-SW2's 2021-22 target (every quarter) changes from 15 to 12 after Q1 was rated.
+    m.replace_in_line(raw / "reference" / "targets.csv", 1 + _line_of(raw, "CSC-SW2,2021-22,,"),
+                      "CSC-SW2,2021-22,,15,", "CSC-SW2,2021-22,,12,")  # fmt: skip
+
+
+def _line_of(raw: Path, prefix: str) -> int:
+    lines = (raw / "reference" / "targets.csv").read_text().splitlines()
+    return next(n for n, line in enumerate(lines) if line.startswith(prefix))
+
+
+def test_accepted_inputs_publish_with_warnings_that_name_them(
+    baseline: Path, instance, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SCORECARD_AREA_CODE", "E09000016")
+    case = Case("accepted_with_warnings", "manual_returns", Q2, _accepted_with_warnings, "warned")
+    outcome, _, lines = _run_case(case, baseline, instance, tmp_path)
+    assert outcome.ok, outcome.errors
+    # CSC-CICR divides by the council's own 2021 estimate only: 245 children in care /
+    # 60,240 × 10,000 = 40.67 → 40.7 (the other areas' 65,800 and 1,510 are ignored).
+    sql = "select value, denominator from fct_indicator_quarter where quarter_key = ? and "
+    assert _published(tmp_path, sql + "indicator_code = 'CSC-CICR'", [Q2]) == [
+        (Decimal("40.7"), Decimal("60240"))
+    ]
+    assert any("2 row(s) for other areas (E09000001, E09000002) were ignored" in w
+               for w in outcome.warnings), outcome.warnings  # fmt: skip
+    # EDU-PEX had no return: not available, named in the output and the audit mart.
+    assert _published(tmp_path, sql + "indicator_code = 'EDU-PEX'", [Q2]) == [(None, None)]
+    assert any("value 'EDU-PEX': no manual return" in w for w in outcome.warnings)
+    audit = "select row_number, column_name, value, severity from audit_rejected_rows"
+    assert _published(tmp_path, audit) == [(None, "INDICATOR_CODE", "EDU-PEX", "warning")]
+    # Q2 is rated on the new target 12; Q1, published on 15, is named as rated on the old.
+    assert _published(tmp_path, "select target from fct_indicator_quarter where quarter_key = ? "
+                      "and indicator_code = 'CSC-SW2'", [Q2]) == [(Decimal("12"),)]  # fmt: skip
+    stale = [line for line in lines if "other_quarters_rated_on_current_targets" in line]
+    assert stale and stale[0].startswith("  WARN"), lines
+    assert stale[0].endswith(
+        "2021-22-Q1 CSC-SW2 rated on 15.0 points 2.0 targets.csv now 12.0 points 2.0"
+    )
+    # ... and the run says that Q1, which it did not run again, was built with reference
+    # files that have changed since (whatever they change: a target, the population).
+    said = (
+        "Reference files have changed since these published quarters were run, and this run "
+        f"does not run them again: {Q1} (since then: population.csv, targets.csv). Their "
+        "published figures and RAG statuses still use the old reference data"
+    )
+    assert any(w.startswith(said) for w in outcome.warnings), outcome.warnings
+
+
+def test_a_quarter_without_any_target_yet_publishes_a_summary_without_rag(
+    baseline: Path, instance, tmp_path: Path
+) -> None:
+    # The start of a financial year: no 2021-22 row in targets.csv at all.
+    def no_2021_22_rows(raw: Path) -> None:
+        m.keep_lines(raw / "reference" / "targets.csv", lambda header, row: row[1] != "2021-22")
+
+    case = Case("no_targets_for_the_year", "targets", None, no_2021_22_rows, "loads")
+    outcome, _, _ = _run_case(case, baseline, instance, tmp_path)
+    assert outcome.ok, outcome.errors
+    summary = (
+        "select indicators_with_rag, green, amber, red, green_pct, amber_pct, red_pct "
+        "from mart_rag_summary where quarter_key = ?"
+    )
+    assert _published(tmp_path, summary, [Q2]) == [(0, 0, 0, 0, None, None, None)]
+
+
+# --- issue 12: the published history never shrinks silently -------------------------
+
+
+def _fact_quarters(tmp_path: Path) -> list[tuple]:
+    sql = "select quarter_key, count(*) from fct_indicator_quarter group by 1 order by 1"
+    return _published(tmp_path, sql)
+
+
+def test_a_deleted_warehouse_reloads_the_published_quarters(
+    baseline: Path, instance, tmp_path: Path
+) -> None:
+    raw = make_raw(tmp_path / "raw")
+    shutil.copytree(baseline / "marts", tmp_path / "marts")
+    warehouse = tmp_path / "work" / "warehouse.duckdb"  # deleted: the folder is empty
+    outcome = run_quarters(raw, tmp_path / "marts", [Q2], lambda line: None, instance,
+                           str(warehouse))  # fmt: skip
+    assert outcome.ok, outcome.errors
+    assert _fact_quarters(tmp_path) == [(Q1, 13), (Q2, 13)]  # not 13 rows of Q2 alone
+    assert any(f"does not hold {Q1}, which the published marts hold" in w
+               for w in outcome.warnings), outcome.warnings  # fmt: skip
+
+
+def test_a_published_quarter_missing_everywhere_is_refused(
+    baseline: Path, instance, tmp_path: Path
+) -> None:
+    raw = make_raw(tmp_path / "raw", (Q2,))  # Q1's folder is gone too
+    shutil.copytree(baseline / "marts", tmp_path / "marts")
+    before = _snapshot(tmp_path / "marts")
+    outcome = run_quarters(raw, tmp_path / "marts", [Q2], lambda line: None, instance,
+                           str(tmp_path / "work" / "warehouse.duckdb"))  # fmt: skip
+    assert not outcome.ok and outcome.run_ids == []
+    assert outcome.errors[0].startswith(f"This run would drop {Q1} from the published marts")
+    assert "--rebuild" in outcome.errors[0]
+    assert _snapshot(tmp_path / "marts") == before
+    # --rebuild publishes exactly the raw folder's quarters, and says which it dropped.
+    outcome = run_quarters(raw, tmp_path / "marts", None, lambda line: None, instance,
+                           str(tmp_path / "work" / "warehouse.duckdb"), rebuild=True)  # fmt: skip
+    assert outcome.ok, outcome.errors
+    assert _fact_quarters(tmp_path) == [(Q2, 13)]
+    assert any(f"held {Q1}, which {raw.resolve()} does not have" in w for w in outcome.warnings)
+
+
+def test_a_warehouse_of_another_raw_folder_is_refused(
+    baseline: Path, instance, tmp_path: Path
+) -> None:
+    # Another drop with the same quarter keys: its Q1 is not the Q1 the warehouse loaded.
+    raw = make_raw(tmp_path / "other")
+    m.set_cell(raw / Q1 / "schools.csv", 2, "PUPILS", "1600")
+    shutil.copytree(baseline / "marts", tmp_path / "marts")
+    shutil.copytree(baseline / "work", tmp_path / "work")
+    before = _snapshot(tmp_path / "marts")
+    outcome = run_quarters(raw, tmp_path / "marts", [Q2], lambda line: None, instance,
+                           str(tmp_path / "work" / "warehouse.duckdb"))  # fmt: skip
+    assert not outcome.ok and outcome.run_ids == []
+    assert outcome.errors[0].startswith(
+        f"The working warehouse {tmp_path / 'work' / 'warehouse.duckdb'} was built from the "
+        f"raw folder {(baseline / 'raw').resolve()}, and this run reads {raw.resolve()}, "
+        f"whose folders of {Q1} are not the files the warehouse loaded."
+    )
+    assert _snapshot(tmp_path / "marts") == before
+    # The same files in a folder moved elsewhere still belong to the warehouse.
+    moved = make_raw(tmp_path / "moved")
+    outcome = run_quarters(moved, tmp_path / "marts", [Q2], lambda line: None, instance,
+                           str(tmp_path / "work" / "warehouse.duckdb"))  # fmt: skip
+    assert outcome.ok, outcome.errors
+    assert _fact_quarters(tmp_path) == [(Q1, 13), (Q2, 13)]
+
+
+def test_a_damaged_warehouse_says_what_to_do(baseline: Path, instance, tmp_path: Path) -> None:
+    raw = make_raw(tmp_path / "raw")
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "warehouse.duckdb").write_bytes(b"not a database" * 100)
+    outcome = run_quarters(raw, tmp_path / "marts", [Q2], lambda line: None, instance,
+                           str(tmp_path / "work" / "warehouse.duckdb"))  # fmt: skip
+    assert not outcome.ok and outcome.run_ids == []
+    (error,) = outcome.errors
+    assert "cannot be opened" in error and "run the same command again with --rebuild" in error
+
+
+def test_marts_dir_that_is_a_file_is_refused_before_any_run(instance, tmp_path: Path) -> None:
+    raw = make_raw(tmp_path / "raw", (Q2,))
+    (tmp_path / "marts").write_text("not a folder")
+    outcome = run_quarters(raw, tmp_path / "marts", [Q2], lambda line: None, instance,
+                           str(tmp_path / "work" / "warehouse.duckdb"))  # fmt: skip
+    assert outcome.errors == [
+        f"--marts-dir {tmp_path / 'marts'} is a file, not a folder. Give the folder the marts "
+        "are published to (it is created if it does not exist)."
+    ]
+    assert outcome.run_ids == []

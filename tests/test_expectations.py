@@ -369,3 +369,39 @@ def test_a_page_that_still_loads_from_a_cdn_is_reported(tmp_path):
     make_offline(tmp_path)
     assert external_resources(tmp_path) == ["index.html: https://cdn.example.org/new-lib@2"]
     assert 'href="static/vendor/bootstrap.min.css"' in page.read_text(encoding="utf-8")
+
+
+def test_a_summary_with_no_rag_status_meets_every_expectation(con, marts):
+    # The first quarter of a financial year before its targets are loaded: no indicator
+    # has a target, so none has a RAG status; the summary counts 0 with RAG and its
+    # percentages are blank (n of 0 has no percentage). That is valid, not a failure.
+    con.execute(
+        f"update {FACT} set target = null, tolerance_type = null, tolerance = null, "
+        f"amber_threshold = null, rag_status = null where quarter_key = '{QUARTER}'"
+    )
+    con.execute(
+        f"update {SUMMARY} set indicators_with_rag = 0, green = 0, amber = 0, red = 0, "
+        "green_pct = null, amber_pct = null, red_pct = null, red_indicators = [] "
+        f"where quarter_key = '{QUARTER}'"
+    )
+    result = validate_marts(con, QUARTERS, marts / "data_docs")
+    assert result.success, result.failures
+
+
+def test_blank_percentages_beside_a_rag_status_fail(con, marts):
+    con.execute(f"update {SUMMARY} set green_pct = null where quarter_key = '{QUARTER}'")
+    result = validate_marts(con, QUARTERS, marts / "data_docs")
+    assert (SUMMARY, "expect_column_values_to_be_in_set on pcts_blank_only_without_rag") in (
+        _failed(result.failures)
+    )
+
+
+def test_a_killed_runs_half_built_data_docs_are_removed(con, marts):
+    # A run killed while building the docs leaves its folder; its process is gone.
+    leftover = marts / ".data_docs-building-999999999-0123abcd"
+    (leftover / "validations").mkdir(parents=True)
+    legacy = marts / ".data_docs-building-0123abcd"  # named before the process was
+    legacy.mkdir()
+    validate_marts(con, QUARTERS, marts / "data_docs")
+    assert not leftover.exists() and not legacy.exists()
+    assert _beside_the_database(marts) == ["data_docs"]

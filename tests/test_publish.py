@@ -32,7 +32,8 @@ def test_an_open_reader_keeps_the_old_version_and_does_not_block(tmp_path):
     publish_marts(_warehouse(1), tmp_path)
     reader = duckdb.connect(str(tmp_path / "scorecard.duckdb"), read_only=True)
     try:
-        publish_marts(_warehouse(2), tmp_path)  # must not raise although the file is open
+        # must not raise although the file is open (v2 replaces v1: allowed to drop it)
+        publish_marts(_warehouse(2), tmp_path, drop_quarters=["v1"])
         assert reader.execute("select quarter_key from fct_indicator_quarter").fetchone() == ("v1",)
     finally:
         reader.close()
@@ -49,7 +50,7 @@ def test_a_failed_publish_leaves_the_previous_files(tmp_path):
     broken = _warehouse(2)
     broken.execute("drop table mart_rag_summary")
     with pytest.raises(duckdb.Error):
-        publish_marts(broken, tmp_path)
+        publish_marts(broken, tmp_path, drop_quarters=["v1"])
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert after == before
 
@@ -59,3 +60,13 @@ def test_leftovers_of_a_killed_publish_are_cleaned(tmp_path):
     (tmp_path / ".publishing-dead" / "scorecard.duckdb").write_bytes(b"half")
     clean_stale_staging(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_publishing_that_would_drop_a_published_quarter_is_refused(tmp_path):
+    from pipeline.publish.history import HistoryError
+
+    publish_marts(_warehouse(1), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(HistoryError, match="Publishing would drop v1 from the published marts"):
+        publish_marts(_warehouse(2), tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -130,6 +130,13 @@ def _parser() -> argparse.ArgumentParser:
         help="why signed-off figures are restated, published with them (no default)",
     )
     run.add_argument("--by", metavar="PERSON", help="who restates (default: the login name)")
+    run.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild the working warehouse from every quarter in the raw folder and publish "
+        "exactly those (published quarters the folder lacks are dropped, and named); "
+        "default: off",
+    )
     run.set_defaults(handler=_run)
 
     signoff = command("signoff", "record that a quarter's published figures went to committee")
@@ -238,6 +245,7 @@ def _run(args: argparse.Namespace) -> int:
             echo=print,
             warehouse=args.warehouse or default_warehouse(Path(args.marts_dir)),
             run_tags=tags,
+            rebuild=args.rebuild,
         )
     except KeyboardInterrupt:
         _error(

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from pipeline.cli.eventlog import quick_event_log
 from pipeline.core.periods import Quarter, QuarterKeyError, sort_keys
@@ -29,12 +28,20 @@ from pipeline.defs.ingest import NOTICES
 from pipeline.defs.partitions import QUARTERS, register_quarters
 from pipeline.extracts.discovery import scan_raw_folder
 from pipeline.extracts.ingest import PROBLEM_SEPARATOR
+from pipeline.publish import history
 from pipeline.service.run_launcher import HOST_TAG, PID_TAG
 
 _RANGE_START = "dagster/asset_partition_range_start"
 _RANGE_END = "dagster/asset_partition_range_end"
 # The console shows our own progress lines; Dagster's event log stays in the instance.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+def history_config(dropped: list[str]) -> dict:
+    """The run config: quiet, and the published quarters a --rebuild may drop."""
+    if not dropped:
+        return QUIET
+    return {**QUIET, "ops": {"published_marts": {"config": {"drop_quarters": list(dropped)}}}}
 
 
 @dataclass
@@ -46,6 +53,7 @@ class RunOutcome:
     # True when nothing ran because of how the command was called (a folder that does
     # not exist, a quarter key that is malformed or not in the drop): `scorecard` exits 2.
     usage_error: bool = False
+    dropped: list[str] = field(default_factory=list)  # published quarters --rebuild dropped
 
 
 def run_quarters(
@@ -56,13 +64,19 @@ def run_quarters(
     instance: dg.DagsterInstance | None = None,
     warehouse: str | None = None,
     run_tags: dict[str, str] | None = None,
+    rebuild: bool = False,
 ) -> RunOutcome:
     """Validate, compute and publish `requested` quarters (default: all found), oldest first.
 
     `run_tags` are added to each Dagster run (`--restate`: its reason and who restates).
+    `rebuild` rebuilds the warehouse from every quarter in the raw folder (and may drop
+    published quarters the folder lacks, saying which): see `pipeline.publish.history`.
     """
     outcome = RunOutcome()
-    keys = _quarters_to_run(raw_dir, requested, outcome)
+    marts_problem = history.marts_dir_problem(marts_dir)
+    if marts_problem:
+        outcome.errors.append(marts_problem)
+    keys = _quarters_to_run(raw_dir, requested, outcome) if not marts_problem else []
     if not keys:
         outcome.ok = False
         outcome.usage_error = True
@@ -80,7 +94,10 @@ def run_quarters(
     try:
         # Held for every batch: a second command on this warehouse refuses at once.
         with warehouse_lock(database):
-            _run_batches(defs, instance, keys, database, echo, outcome, run_tags or {})
+            keys = _keep_history(raw_dir, marts_dir, database, keys, rebuild, outcome)
+            if keys:
+                register_quarters(instance, keys)
+                _run_batches(defs, instance, keys, database, echo, outcome, run_tags or {})
     except WarehouseBusy as busy:
         outcome.errors.append(str(busy))
         outcome.ok = False
@@ -92,16 +109,14 @@ def run_quarters(
 def _run_batches(
     defs, instance, keys: list[str], database: str, echo, outcome, run_tags: dict
 ) -> None:
-    locked = _warehouse_in_use(database)
-    if locked:
-        outcome.errors.append(locked)
-        outcome.ok = False
-        return
     job = defs.resolve_job_def("scorecard_quarter")
+    config = history_config(outcome.dropped)
     for batch in _batches(keys, instance.get_dynamic_partitions(QUARTERS.name)):
         label = batch[0] if len(batch) == 1 else f"{batch[0]} to {batch[-1]}"
         echo(f"Running {label} ({len(batch)} quarter{'s' if len(batch) > 1 else ''})")
-        if not _execute(job, instance, batch, echo, outcome, database, run_tags=run_tags):
+        if not _execute(
+            job, instance, batch, echo, outcome, database, run_config=config, run_tags=run_tags
+        ):
             outcome.ok = False
             return
 
@@ -133,26 +148,30 @@ def run_report(
     return outcome
 
 
-def _warehouse_in_use(database: str) -> str | None:
-    """A message when another process holds the warehouse, instead of a long silent retry.
+def _keep_history(
+    raw_dir: Path, marts_dir: Path, database: str, keys: list[str], rebuild: bool, outcome
+) -> list[str]:
+    """The quarters to run so that the published history is kept (`pipeline.publish.history`).
 
-    DuckDB allows one writer process; the Dagster resource would retry for minutes.
+    Refuses a locked or damaged warehouse at once (DuckDB allows one writer process;
+    the Dagster resource would retry for minutes), and one built from another raw folder.
     """
-    try:
-        duckdb.connect(database).close()
-    except duckdb.ConnectionException:
-        # This process still holds the database from an earlier run (with the run's
-        # settings): not another process, so not locked.
-        return None
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        return (
-            f"The working warehouse {database} is in use by another process (another run, "
-            "or a tool that opened it for writing). Wait for that run to finish or close "
-            "the tool, then run again."
-        )
-    return None
+    problem = history.warehouse_problem(database)
+    if problem and (not rebuild or "in use" in problem):
+        outcome.errors.append(problem)
+        outcome.ok = False
+        return []
+    plan = history.plan_history(raw_dir, marts_dir, database, keys, rebuild)
+    outcome.warnings.extend(plan.warnings)
+    outcome.errors.extend(plan.errors)
+    if plan.errors:
+        outcome.ok = False
+        return []
+    outcome.dropped = plan.dropped
+    if rebuild:
+        history.remove_warehouse(database)
+    history.record_origin(database, raw_dir, plan.keys)
+    return plan.keys
 
 
 def _quarters_to_run(raw_dir: Path, requested: list[str] | None, outcome: RunOutcome) -> list[str]:

@@ -43,13 +43,25 @@ order by f.indicator_code
 """
 
 
+def _unreadable(database: Path, error: Exception) -> str:
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return (
+        f"The published database {database} cannot be read ({first}). It is damaged or not "
+        "a DuckDB file. Run `scorecard run` (with the same --marts-dir) to publish it again; "
+        "the Parquet files beside it hold the same tables."
+    )
+
+
 def format_summary(marts_dir: Path, quarter_key: str, committee: str | None = None) -> str:
     database = marts_dir / DATABASE_NAME
     if not database.exists():
         raise UserError(
             f"There are no published marts in {marts_dir} yet: run `scorecard run` first."
         )
-    con = duckdb.connect(str(database), read_only=True)
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as error:
+        raise UserError(_unreadable(database, error)) from error
     try:
         summaries = con.execute(
             "select committee, summary_text from mart_rag_summary where quarter_key = $q "

@@ -26,6 +26,16 @@ REFERENCE_FOLDER = "reference"
 
 DATABASE_NAME = "scorecard.duckdb"
 
+# The council's own area code (ONS, e.g. E09000016) among the areas of population.csv.
+# Unset, population.csv must hold one area only, which is then taken as the council's.
+AREA_CODE_SETTING = "SCORECARD_AREA_CODE"
+
+
+def council_area_code() -> str | None:
+    """The configured area code of the council (`SCORECARD_AREA_CODE`), or None."""
+    return (os.environ.get(AREA_CODE_SETTING) or "").strip() or None
+
+
 # The published contract (spec/marts.md), in the order a reader meets them: the tables
 # of sql/marts/contract.yml, the one place a mart is added (see its header).
 MART_TABLES = tuple(load_contract().tables)

@@ -6,7 +6,14 @@ from dagster_duckdb import DuckDBResource
 from pipeline.core.settings import MART_TABLES
 from pipeline.defs.partitions import QUARTERS, SINGLE_RUN
 from pipeline.defs.resources import ScorecardPaths
+from pipeline.publish.history import HistoryError
 from pipeline.publish.marts import clean_stale_staging, publish_marts
+
+
+class PublishConfig(dg.Config):
+    """`drop_quarters`: published quarters this run may drop (`scorecard run --rebuild`)."""
+
+    drop_quarters: list[str] = []
 
 
 @dg.asset(
@@ -18,17 +25,24 @@ from pipeline.publish.marts import clean_stale_staging, publish_marts
     kinds={"duckdb", "parquet"},
 )
 def published_marts(
-    context: dg.AssetExecutionContext, paths: ScorecardPaths, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext,
+    config: PublishConfig,
+    paths: ScorecardPaths,
+    warehouse: DuckDBResource,
 ) -> dg.MaterializeResult:
     """`scorecard.duckdb` and one Parquet file per mart, swapped in atomically for BI tools.
 
     Runs only after the blocking checks on the fact table and the summary have
     passed, so a wrong number is never published; a failed run leaves the
-    previous files untouched.
+    previous files untouched, and so does one that would drop published quarters
+    (unless they are listed in `drop_quarters`).
     """
     clean_stale_staging(paths.marts_path)
     with warehouse.get_connection() as con:
-        published = publish_marts(con, paths.marts_path)
+        try:
+            published = publish_marts(con, paths.marts_path, config.drop_quarters)
+        except HistoryError as error:
+            raise dg.Failure(description=str(error)) from error
     context.log.info(f"Published marts to {published.database.parent}")
     return dg.MaterializeResult(
         metadata={

@@ -62,6 +62,9 @@ class WarehouseResource(DuckDBResource):
     _held = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # The folder is made when a run starts, not when the definitions load:
+        # `scorecard run --marts-dir elsewhere` left an empty data/work/ in the current folder.
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         log = context.log.info if context.log else None
         held = warehouse_lock(self.database, self.lock_wait_seconds, on_wait=log)
         held.__enter__()
@@ -97,7 +100,6 @@ def build_resources(
 ) -> dict[str, dg.ConfigurableResource]:
     """The resources of a deployment; unset arguments come from the environment."""
     raw_dir, marts_dir, warehouse = configured_paths(raw_dir, marts_dir, warehouse)
-    Path(warehouse).parent.mkdir(parents=True, exist_ok=True)
     return {
         "paths": ScorecardPaths(raw_dir=raw_dir, marts_dir=marts_dir),
         "report_settings": ReportSettings(council_name=configured_council_name() or ""),

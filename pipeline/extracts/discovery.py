@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.core.errors import UserError
 from pipeline.core.periods import Quarter, sort_keys
 from pipeline.core.settings import REFERENCE_FOLDER
 from pipeline.extracts.registry import EXTRACTS
@@ -33,8 +34,21 @@ def quarter_extract_stems() -> list[str]:
 
 def missing_extracts(folder: Path) -> list[str]:
     """Quarter extracts with neither a .csv nor an .xlsx file in `folder`."""
-    present = {p.stem.lower() for p in folder.iterdir() if p.suffix.lower() in EXTRACT_SUFFIXES}
+    present = {p.stem.lower() for p in _entries(folder) if p.suffix.lower() in EXTRACT_SUFFIXES}
     return [stem for stem in quarter_extract_stems() if stem.lower() not in present]
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The folder's entries; `UserError` (a message, not a traceback) when it cannot be read."""
+    try:
+        return list(folder.iterdir())
+    except OSError as error:
+        why = (error.strerror or type(error).__name__).lower()
+        raise UserError(
+            f"The folder {folder} cannot be read ({why}), so its extracts cannot be found. "
+            "Give the account that runs `scorecard` read access to it, or move it out of the "
+            "raw folder."
+        ) from error
 
 
 def scan_raw_folder(raw_dir: Path) -> RawFolder:
@@ -42,7 +56,7 @@ def scan_raw_folder(raw_dir: Path) -> RawFolder:
     if not raw_dir.is_dir():
         return found
     folders = {}
-    for path in raw_dir.iterdir():
+    for path in _entries(raw_dir):
         if not path.is_dir() or path.name.startswith(".") or path.name == REFERENCE_FOLDER:
             continue
         if Quarter.is_key(path.name):

@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.core.settings import REFERENCE_FOLDER
+import pandas as pd
+
+from pipeline.core.settings import AREA_CODE_SETTING, REFERENCE_FOLDER, council_area_code
 from pipeline.extracts.load import context_from_connection, load_raw, record_faults, record_file
-from pipeline.extracts.readers import find_extract, read_extract
+from pipeline.extracts.readers import ExtractError, find_extract, read_extract
 from pipeline.extracts.registry import EXTRACTS, Extract
 from pipeline.extracts.validate import QuarterBlocked, ValidationResult, validate_extract
 
@@ -93,11 +95,20 @@ def ingest_one(
         listing = write_rejects_listing(result, rejects_dir / where)
         if result.blocking:
             raise QuarterBlocked(result.errors, quarter_key, listing=listing)
-        loaded.notices.append(
-            f"{path} ({where}): {result.quarantined} row(s) quarantined by warning faults and "
-            f"left out of the figures; they are listed in {listing}."
+        if result.quarantined:
+            loaded.notices.append(
+                f"{path} ({where}): {result.quarantined} row(s) quarantined by warning faults "
+                f"and left out of the figures; they are listed in {listing}."
+            )
+        loaded.notices.extend(
+            f"{where}: {fault.describe()} (listed in {listing})"
+            for fault in result.faults
+            if fault.row_number is None
         )
     loaded.notices.extend(f"{where}: {note}" for note in result.notes)
+    if extract.name == "population":
+        result.valid_rows, note = council_rows(result.valid_rows, result.file)
+        loaded.notices.extend([f"{where}: {note}"] if note else [])
     load_raw(con, extract, quarter_key, result.valid_rows)
     # What was loaded, file by file, for `scorecard explain` and the lineage mart.
     record_file(
@@ -105,6 +116,49 @@ def ingest_one(
     )
     loaded.rows += len(result.valid_rows)
     loaded.warnings += result.quarantined
+
+
+def council_rows(rows: pd.DataFrame, file: str) -> tuple[pd.DataFrame, str | None]:
+    """The council's own rows of population.csv, and a note on the other areas left out.
+
+    population.csv is keyed by AREA_CODE, so it may hold other areas too; CSC-CICR
+    must divide by the council's own population. The council's area code is the
+    setting `SCORECARD_AREA_CODE`; unset, the file must hold a single area. Raises
+    `ExtractError` when the council's rows cannot be told apart or are not there.
+    """
+    areas = sorted(str(code) for code in rows["AREA_CODE"].dropna().unique())
+    shown = ", ".join(areas[:10]) + (f" and {len(areas) - 10} more" if len(areas) > 10 else "")
+    wanted = council_area_code()
+    if wanted is None:
+        if len(areas) <= 1:
+            return rows, None
+        raise ExtractError(
+            file,
+            f"column AREA_CODE: the file holds {len(areas)} areas ({shown}) and the "
+            "council's own is not "
+            f"configured. Rule: CSC-CICR divides by the council's own population only. Set "
+            f"{AREA_CODE_SETTING} to the council's area code (for example "
+            f"{AREA_CODE_SETTING}={areas[0]}), or keep only the council's rows in the file",
+            "AREA_CODE",
+        )
+    if wanted not in areas:
+        raise ExtractError(
+            file,
+            f"column AREA_CODE: no row has AREA_CODE {wanted}, the council's own area "
+            f"({AREA_CODE_SETTING}); "
+            f"the areas in the file are {shown or 'none'}. Rule: population.csv holds the "
+            f"council's own population. Add its rows, or correct {AREA_CODE_SETTING}",
+            "AREA_CODE",
+        )
+    own = rows["AREA_CODE"] == wanted
+    if own.all():
+        return rows, None
+    others = [area for area in areas if area != wanted]
+    listed = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+    return rows[own], (
+        f"{file}: {int((~own).sum())} row(s) for other areas ({listed}) were ignored; "
+        f"CSC-CICR uses the council's own area {wanted} ({AREA_CODE_SETTING})."
+    )
 
 
 def write_rejects_listing(result: ValidationResult, folder: Path) -> Path:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from pipeline.core.periods import Quarter
 from pipeline.extracts.registry import BY_NAME, Extract, get_extract
 from pipeline.extracts.validate import FAULT_FIELDS, Fault, ValidationContext
 from schemas._parse import column_kinds
@@ -182,8 +183,13 @@ def context_from_connection(
     context = ValidationContext()
     tables = _tables(con)
     if "raw_indicators" in tables:
-        catalogue = con.execute('SELECT "CODE", "UNIT", "DECIMALS" FROM raw_indicators').df()
+        catalogue = con.execute(
+            'SELECT "CODE", "UNIT", "DECIMALS", "SOURCE" FROM raw_indicators'
+        ).df()
         context = context.with_indicators(catalogue)
+    if quarter_key:
+        dobs = partial(_header_dobs, con, quarter_key) if "raw_header" in tables else None
+        context = context.for_quarter(Quarter.parse(quarter_key).end_date, dobs)
     for name, column in (
         ("header", "CHILD"),
         ("s47_enquiries", "LAchildID"),
@@ -194,6 +200,15 @@ def context_from_connection(
             load = partial(_quarter_ids, con, table, column, quarter_key)
             context = context.with_ids_from(name, column, load)
     return context
+
+
+def _header_dobs(con: duckdb.DuckDBPyConnection, quarter_key: str) -> pd.Series:
+    """The quarter's header DOB by CHILD, as datetimes (for "episode before birth")."""
+    rows = con.execute(
+        'SELECT "CHILD", "DOB" FROM raw_header WHERE quarter_key = ? AND "DOB" IS NOT NULL',
+        [quarter_key],
+    ).df()
+    return pd.Series(pd.to_datetime(rows["DOB"]).to_numpy(), index=rows["CHILD"].to_numpy())
 
 
 def _quarter_ids(

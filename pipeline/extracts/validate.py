@@ -159,8 +159,42 @@ def validate_extract(
         check_faults = _schema_faults(spec, typed)
     check_faults = _with_values(check_faults, text)
     faults = _combine(spec, type_faults, check_faults)
+    with using_context(context):
+        faults = _with_file_faults(spec, faults, text)
     valid = typed.drop(index=faults["row_number"].dropna().unique())
     return ValidationResult(spec, file, faults, valid, len(frame), notes)
+
+
+def _with_file_faults(spec: Extract, faults: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
+    """Add the faults of the file as a whole (no row), stated by the schema module.
+
+    A schema module may define ``file_faults(frame)``: rules about rows that are
+    missing rather than wrong (a manual indicator with no return), which pandera's
+    row checks cannot express. They are listed after the row faults, and only for a
+    file with no error fault: a blocked file is fixed first (a mistyped code would
+    otherwise also be reported as a missing return); the next run checks them again.
+    """
+    rule = getattr(spec.module, "file_faults", None)
+    blocked = bool((faults["severity"] == "error").any())
+    found = rule(text) if rule and not blocked else []
+    if not found:
+        return faults
+    extra = pd.DataFrame(
+        [
+            {
+                "row_number": pd.NA,
+                "column_name": column,
+                "value": value,
+                "rule": text_,
+                "severity": severity,
+                "is_personal": False,
+            }
+            for column, value, text_, severity in found
+        ]  # fmt: skip
+    ).astype({"row_number": "Int64"})
+    if not len(faults):
+        return extra[FAULT_FIELDS].reset_index(drop=True)
+    return pd.concat([faults, extra[FAULT_FIELDS]], ignore_index=True)
 
 
 def _require_columns(spec: Extract, frame: pd.DataFrame, file: str) -> None:

@@ -25,6 +25,7 @@ import duckdb
 
 from pipeline.core.contract import comment_statements, kv_metadata_clause, shape_mismatch
 from pipeline.core.settings import DATABASE_NAME, MART_TABLES
+from pipeline.publish.history import check_not_shrinking
 
 
 class ContractError(Exception):
@@ -38,9 +39,16 @@ class PublishedMarts:
     row_counts: dict[str, int]
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path) -> PublishedMarts:
-    """Copy the warehouse's mart tables to `marts_dir`, replacing the old files atomically."""
+def publish_marts(
+    con: duckdb.DuckDBPyConnection, marts_dir: Path, drop_quarters: list[str] | tuple = ()
+) -> PublishedMarts:
+    """Copy the warehouse's mart tables to `marts_dir`, replacing the old files atomically.
+
+    Raises `HistoryError` (publishing nothing) when the published marts hold a quarter
+    the warehouse does not, unless it is in `drop_quarters`.
+    """
     check_contract(con)
+    check_not_shrinking(con, marts_dir, drop_quarters)
     marts_dir.mkdir(parents=True, exist_ok=True)
     staging = marts_dir / f".publishing-{uuid.uuid4().hex}"
     staging.mkdir()

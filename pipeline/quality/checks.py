@@ -88,6 +88,39 @@ where f.quarter_key in (select unnest($keys))
 order by all
 """
 
+# Quarters not in this run that were rated on a target, tolerance type or tolerance
+# that targets.csv no longer gives (the reference changed, then one quarter was run):
+# their published RAG status may be wrong until they are run again. The applied
+# target is worked out as int_targets_applied does, from the current targets.csv.
+_STALE_TARGETS = """
+with current_targets as (
+    select q.quarter_key, t.indicator_code, t.target, t.tolerance_type, t.tolerance
+    from stg_calendar__quarters as q
+    join stg_reference__targets as t
+        on q.financial_year = t.financial_year
+        and (t.quarter_number = q.quarter_number or t.quarter_number is null)
+    qualify row_number() over (
+        partition by q.quarter_key, t.indicator_code order by t.quarter_number nulls last
+    ) = 1
+)
+select
+    f.quarter_key,
+    f.indicator_code,
+    'rated on ' || coalesce(cast(cast(f.target as double) as varchar) || ' '
+        || f.tolerance_type || ' ' || cast(cast(f.tolerance as double) as varchar), 'no target'),
+    'targets.csv now ' || coalesce(cast(cast(c.target as double) as varchar) || ' '
+        || c.tolerance_type || ' ' || cast(cast(c.tolerance as double) as varchar), 'no target')
+from fct_indicator_quarter as f
+left join current_targets as c using (quarter_key, indicator_code)
+where f.quarter_key not in (select unnest($keys))
+    and (
+        f.target is distinct from c.target
+        or f.tolerance_type is distinct from c.tolerance_type
+        or f.tolerance is distinct from c.tolerance
+    )
+order by all
+"""
+
 _MISSING_COMPARISONS = """
 select distinct quarter_key, 'previous quarter' as comparison, previous_quarter_key as missing
 from fct_indicator_quarter
@@ -202,6 +235,16 @@ QUERY_CHECKS = [
         passed="Every indicator that has targets has one for this quarter.",
         failed="No target in targets.csv for this quarter, so no RAG status, although the "
         "indicator has targets in other years (quarter, code)",
+    ),
+    QueryCheck(
+        "other_quarters_rated_on_current_targets",
+        "fct_indicator_quarter",
+        _STALE_TARGETS,
+        description="Quarters not in this run were rated on the targets targets.csv now gives.",
+        passed="Every published quarter is rated on the current targets.csv.",
+        failed="targets.csv has changed since these published quarters were run, so their RAG "
+        "status still uses the old target; run them again (scorecard run --quarter KEY for "
+        "each) to rate them on the current one (quarter, code, rated on, now)",
     ),
     QueryCheck(
         "comparison_quarters_loaded",

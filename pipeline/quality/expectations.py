@@ -96,6 +96,14 @@ select
     *,
     green + amber + red as rag_total,
     len(red_indicators) as red_listed,
+    -- A summary with no RAG status (targets not yet set for the year) has blank
+    -- percentages: their SQL type is checked here, because GX's type check fails on
+    -- pandas' nullable integers ("observed 'int32'") whenever a value is blank.
+    concat_ws(',', typeof(green_pct), typeof(amber_pct), typeof(red_pct)) as pct_types,
+    case when indicators_with_rag = 0
+        then green_pct is null and amber_pct is null and red_pct is null
+        else green_pct is not null and amber_pct is not null and red_pct is not null
+    end as pcts_blank_only_without_rag,
 from mart_rag_summary
 where quarter_key in (select unnest($keys))
 order by quarter_key, committee
@@ -233,7 +241,8 @@ def _fact_suite() -> list[Spec]:
 def _summary_suite() -> list[Spec]:
     return [
         ("ExpectTableColumnsToMatchSet",
-         {"column_set": [*SUMMARY_COLUMNS, "rag_total", "red_listed"], "exact_match": True},
+         {"column_set": [*SUMMARY_COLUMNS, "rag_total", "red_listed", "pct_types",
+                         "pcts_blank_only_without_rag"], "exact_match": True},
          "The summary has exactly the published columns (docs/marts.md)."),
         ("ExpectTableRowCountToBeBetween", {"min_value": 1},
          "The summary has rows for the quarters checked."),
@@ -242,7 +251,13 @@ def _summary_suite() -> list[Spec]:
         ("ExpectColumnValuesToNotBeNull", {"column": "quarter_key"}, "Every row has a quarter."),
         ("ExpectColumnValuesToNotBeNull", {"column": "committee"}, "Every row has a committee."),
         *[("ExpectColumnValuesToBeInTypeList", {"column": c, "type_list": COUNT_TYPES},
-           f"{c} is a whole number.") for c in _COUNTS + _PCTS],
+           f"{c} is a whole number.") for c in _COUNTS],
+        ("ExpectColumnValuesToBeInSet",
+         {"column": "pct_types", "value_set": ["INTEGER,INTEGER,INTEGER"]},
+         "green_pct, amber_pct and red_pct are whole numbers (INTEGER)."),
+        ("ExpectColumnValuesToBeInSet",
+         {"column": "pcts_blank_only_without_rag", "value_set": [True]},
+         "The percentages are blank exactly when no indicator has a RAG status."),
         *[("ExpectColumnValuesToNotBeNull", {"column": c}, f"{c} is never blank.")
           for c in _COUNTS],
         *[("ExpectColumnValuesToBeBetween", {"column": c, "min_value": 0},
@@ -330,7 +345,9 @@ def validate_marts(
     data_docs_dir = Path(data_docs_dir).resolve()  # GX wants an absolute site path
     data_docs_dir.parent.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(data_docs_dir)
-    building = data_docs_dir.with_name(f".{data_docs_dir.name}-building-{uuid.uuid4().hex}")
+    building = data_docs_dir.with_name(
+        f".{data_docs_dir.name}-building-{os.getpid()}-{uuid.uuid4().hex}"
+    )
     try:
         results = _run_suites(frames, building)
         make_offline(building)
@@ -820,10 +837,29 @@ def _swap_in(building: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _clean_leftovers(target: Path, max_age_seconds: float = 3600) -> None:
-    """Remove old sites renamed aside, and half-built ones of runs killed long ago."""
-    now = time.time()
+def _clean_leftovers(target: Path) -> None:
+    """Remove old sites renamed aside, and half-built ones of runs that were killed.
+
+    A half-built site is named after the process building it: one whose process
+    is gone (killed while building the docs) is removed at once, never left for good.
+    """
     for leftover in target.parent.glob(f".{target.name}-*"):
-        stale = leftover.name.startswith(f".{target.name}-old-")
-        if stale or now - leftover.stat().st_mtime > max_age_seconds:
+        if leftover.name.startswith(f".{target.name}-old-") or not _builder_alive(leftover.name):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _builder_alive(name: str) -> bool:
+    """True when the process named in ``.data_docs-building-<pid>-<id>`` is running."""
+    parts = name.split("-building-", 1)[-1].split("-")
+    if len(parts) != 2 or not parts[0].isdigit():
+        return False  # an older run's folder, named without its process
+    pid = int(parts[0])
+    if pid == os.getpid():
+        return False  # this process builds one site at a time: a leftover of it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

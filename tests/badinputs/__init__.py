@@ -6,6 +6,11 @@ sample (never modified) and ``Case.build`` applies the case's mutation. No copy 
 the data is kept in the repository.
 """
 
-from badinputs.cases import CASES, Case, Fault, make_raw
+from badinputs import silent
+from badinputs.cases import CASES as _FIRST
+from badinputs.cases import Case, Fault, make_raw
+
+# The first corpus, then the inputs issue 12 found were taken silently.
+CASES = _FIRST + silent.CASES
 
 __all__ = ["CASES", "Case", "Fault", "make_raw"]

@@ -18,13 +18,13 @@ SAMPLE = REPO / "data" / "raw"
 Q1, Q2 = "2021-22-Q1", "2021-22-Q2"
 QUARTERS = (Q1, Q2)
 
-Outcome = Literal["file_error", "blocked", "quarantined", "loads", "misnamed"]
+Outcome = Literal["file_error", "blocked", "quarantined", "warned", "loads", "misnamed"]
 
 
 class Fault(NamedTuple):
     """One expected row of ``audit_rejects`` (and of the rejects CSV)."""
 
-    row_number: int
+    row_number: int | None  # None: a fault of the file as a whole (a missing row)
     column_name: str
     value: str
     rule: str
@@ -41,6 +41,7 @@ class Case:
     faults: tuple[Fault, ...] = ()
     message: tuple[str, ...] = ()
     loaded: Callable[[pd.DataFrame], None] | None = None
+    env: tuple[tuple[str, str], ...] = ()  # settings the case runs with
 
     @property
     def folder(self) -> str:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from badinputs.cases import Case
-from pipeline.extracts.ingest import UPSTREAM, write_rejects_listing
+from pipeline.extracts.ingest import UPSTREAM, council_rows, write_rejects_listing
 from pipeline.extracts.load import context_from_connection, load_raw, record_faults
 from pipeline.extracts.readers import ExtractError, find_extract, read_extract
 from pipeline.extracts.registry import get_extract
@@ -47,6 +47,8 @@ def ingest_file(con, raw: Path, name: str, quarter: str | None, rejects: Path):
     if len(result.fault_frame):
         listing = write_rejects_listing(result, rejects / (key or "reference"))
     if not result.blocked:
+        if name == "population":
+            result.valid_rows, _ = council_rows(result.valid_rows, result.file)
         load_raw(con, extract, key, result.valid_rows)
     return result, listing
 

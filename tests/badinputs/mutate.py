@@ -120,3 +120,65 @@ def to_xlsx(path: Path, title: str | None = None, numeric: tuple[str, ...] = ())
 def save_as(source: Path, target: Path) -> None:
     """``source``'s content saved under ``target``'s name (the wrong file dropped in)."""
     shutil.copyfile(source, target)
+
+
+# --- byte-level edits: what a careless export or a damaged file does -----------------
+
+
+def edit_bytes(path: Path, change: Callable[[bytes], bytes]) -> None:
+    path.write_bytes(change(path.read_bytes()))
+
+
+def edit_lines(path: Path, change: Callable[[int, str], str]) -> None:
+    """Each line (header = 1) replaced by ``change(line_number, text)``, as raw text."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_text(
+        "\n".join(change(n, line) if line else line for n, line in enumerate(lines, start=1)),
+        encoding="utf-8",
+    )
+
+
+def trailing_comma(path: Path) -> None:
+    """A comma after the last cell of every data row (not of the header)."""
+    edit_lines(path, lambda n, line: line if n == 1 else line + ",")
+
+
+def cut_line(path: Path, line: int, fields: int) -> None:
+    """Line ``line`` cut after its first ``fields`` cells (an export stopped mid-row)."""
+    edit_lines(path, lambda n, text: ",".join(text.split(",")[:fields]) if n == line else text)
+
+
+def append_to_line(path: Path, line: int, text: str) -> None:
+    edit_lines(path, lambda n, old: old + text if n == line else old)
+
+
+def replace_in_line(path: Path, line: int, old: str, new: str) -> None:
+    """``old`` → ``new`` within line ``line`` only, written as is (no CSV quoting)."""
+    edit_lines(path, lambda n, text: text.replace(old, new, 1) if n == line else text)
+
+
+def replace_bytes(path: Path, old: bytes, new: bytes) -> None:
+    edit_bytes(path, lambda raw: raw.replace(old, new, 1))
+
+
+def repeat_column(path: Path, column: str) -> None:
+    """``column`` once more at the end of every row, with the same name and values."""
+
+    def change(rows: Rows) -> None:
+        at = rows[0].index(column)
+        for row in rows:
+            row.append(row[at])
+
+    edit(path, change)
+
+
+def xlsx_cells(path: Path, cells: dict[str, object]) -> Path:
+    """The CSV as an .xlsx workbook (CSV removed) with ``cells`` ({"F3": value}) set."""
+    target = to_xlsx(path)
+    from openpyxl import load_workbook
+
+    book = load_workbook(target)
+    for ref, value in cells.items():
+        book.active[ref] = value
+    book.save(target)
+    return target
