@@ -5,11 +5,14 @@ the Data Docs in the background. Every break is validated both ways here, and th
 must give the same verdict in the same words.
 """
 
+import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import dagster as dg
 import duckdb
@@ -287,6 +290,8 @@ def _requests(con, marts, monkeypatch, *keys_per_request) -> list[Path]:
 
     def record(command, **_):
         started.append(Path(command[-2]))
+        # A builder that is still at work, as far as a later request can tell.
+        return SimpleNamespace(pid=os.getppid())
 
     monkeypatch.setattr(expectations.subprocess, "Popen", record)
     for keys in keys_per_request:
@@ -405,3 +410,17 @@ def test_a_killed_runs_half_built_data_docs_are_removed(con, marts):
     validate_marts(con, QUARTERS, marts / "data_docs")
     assert not leftover.exists() and not legacy.exists()
     assert _beside_the_database(marts) == ["data_docs"]
+
+
+def test_a_request_whose_builder_died_is_removed_by_the_next(con, marts, monkeypatch):
+    """A background build killed half-way never leaves its folder for good."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = marts / f".data_docs-building-{time.time_ns()}-deadbeef"
+    orphan.mkdir()
+    (orphan / "builder.pid").write_text(str(dead.pid))
+    waiting = marts / f".data_docs-building-{time.time_ns()}-cafecafe"
+    waiting.mkdir()  # no builder yet: its run is still writing the batches
+    _requests(con, marts, monkeypatch, [QUARTER])
+    assert not orphan.exists()
+    assert waiting.exists()

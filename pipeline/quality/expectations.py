@@ -336,6 +336,12 @@ class MartsValidation:
     data_docs_external: list[str] = field(default_factory=list)
 
 
+# The background builder's process id, written into its request folder.
+BUILDER_PID = "builder.pid"
+# How long a request folder without a builder is taken to be still being written.
+REQUEST_GRACE_SECONDS = 600
+
+
 def validate_marts(
     con: duckdb.DuckDBPyConnection, quarter_keys: list[str], data_docs_dir: Path
 ) -> MartsValidation:
@@ -598,7 +604,7 @@ def request_data_docs(
             relation = con.sql(batch.sql, params={"keys": list(quarter_keys)})
             relation.write_parquet(str(request / f"{batch.name}.parquet"))
         with open(request / "build.log", "w") as log:
-            subprocess.Popen(
+            builder = subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
@@ -611,6 +617,8 @@ def request_data_docs(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # outlives the run's process; not killed with it
             )
+        # Tells a later run whether this half-built site still has a builder (_clean_leftovers).
+        (request / BUILDER_PID).write_text(str(builder.pid))
     except BaseException:
         shutil.rmtree(request, ignore_errors=True)
         raise
@@ -840,20 +848,28 @@ def _swap_in(building: Path, target: Path) -> None:
 def _clean_leftovers(target: Path) -> None:
     """Remove old sites renamed aside, and half-built ones of runs that were killed.
 
-    A half-built site is named after the process building it: one whose process
-    is gone (killed while building the docs) is removed at once, never left for good.
+    A half-built site is named after the process building it, or (a background
+    build) holds its builder's process id in ``builder.pid``: one whose process is
+    gone (killed while building the docs) is removed at once, never left for good.
     """
     for leftover in target.parent.glob(f".{target.name}-*"):
-        if leftover.name.startswith(f".{target.name}-old-") or not _builder_alive(leftover.name):
+        if leftover.name.startswith(f".{target.name}-old-") or not _builder_alive(leftover):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _builder_alive(name: str) -> bool:
-    """True when the process named in ``.data_docs-building-<pid>-<id>`` is running."""
-    parts = name.split("-building-", 1)[-1].split("-")
-    if len(parts) != 2 or not parts[0].isdigit():
-        return False  # an older run's folder, named without its process
-    pid = int(parts[0])
+def _builder_alive(folder: Path) -> bool:
+    """True while the process building a half-built site may still be at work."""
+    try:
+        pid = int((folder / BUILDER_PID).read_text())
+    except (OSError, ValueError):
+        parts = folder.name.split("-building-", 1)[-1].split("-")
+        if len(parts) != 2 or not parts[0].isdigit():
+            return False  # an older run's folder, named without its process
+        if len(parts[0]) > 10:
+            # A background request (named by its time) whose builder has not started
+            # yet: the run that asked for it is still writing its batches.
+            return time.time() - folder.stat().st_mtime < REQUEST_GRACE_SECONDS
+        pid = int(parts[0])
     if pid == os.getpid():
         return False  # this process builds one site at a time: a leftover of it
     try:
@@ -862,4 +878,5 @@ def _builder_alive(name: str) -> bool:
         return False
     except PermissionError:
         return True
+    return True
     return True
