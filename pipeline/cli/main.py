@@ -112,10 +112,9 @@ def _parser() -> argparse.ArgumentParser:
         "--raw-dir", default=DEFAULT_RAW_DIR, metavar="DIR", help="raw drop folder to read"
     )
     _marts_dir(run, "folder to publish the marts to")
-    run.add_argument(
-        "--warehouse",
-        metavar="FILE",
-        help="working DuckDB file (default: $SCORECARD_WAREHOUSE, else work/warehouse.duckdb "
+    _warehouse(
+        run,
+        "working DuckDB file (default: $SCORECARD_WAREHOUSE, else work/warehouse.duckdb "
         "beside the marts folder)",
     )
     run.add_argument(
@@ -151,10 +150,9 @@ def _parser() -> argparse.ArgumentParser:
         "--by", required=True, metavar="PERSON", help="who signs it off (required; no default)"
     )
     _marts_dir(signoff, "published marts folder whose figures are signed off")
-    signoff.add_argument(
-        "--warehouse",
-        metavar="FILE",
-        help="working DuckDB file; the sign-offs are kept beside it in signoffs.duckdb "
+    _warehouse(
+        signoff,
+        "working DuckDB file; the sign-offs are kept beside it in signoffs.duckdb "
         "(default: as for run)",
     )
     signoff.set_defaults(handler=_signoff)
@@ -169,11 +167,7 @@ def _parser() -> argparse.ArgumentParser:
         "(personal data: keep it in the working folder; default: no file)",
     )
     _marts_dir(explain, "published marts folder to read")
-    explain.add_argument(
-        "--warehouse",
-        metavar="FILE",
-        help="working DuckDB file, read for --records (default: as for run)",
-    )
+    _warehouse(explain, "working DuckDB file, read for --records (default: as for run)")
     explain.set_defaults(handler=_explain)
 
     summary = command("summary", "print a quarter's summary and RAG table")
@@ -209,6 +203,11 @@ def _committee_option(command: argparse.ArgumentParser) -> None:
 
 def _marts_dir(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument("--marts-dir", default=DEFAULT_MARTS_DIR, metavar="DIR", help=what)
+
+
+def _warehouse(command: argparse.ArgumentParser, what: str) -> None:
+    """`--warehouse`: unset means `default_warehouse` of the marts folder, for every command."""
+    command.add_argument("--warehouse", metavar="FILE", help=what)
 
 
 def ensure_dagster_home() -> Path:
