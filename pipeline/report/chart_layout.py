@@ -167,6 +167,24 @@ def place_value_labels(fig: Figure, ax: Axes, labels: Sequence[Text]) -> list[bo
     return found
 
 
+def end_label(
+    ax: Axes, y: float, text: str, colour: str, *, fontsize: float, gid: str | None = None
+) -> Text:
+    """A series' name just right of the plot at its last value (`spread_end_labels` spaces them)."""
+    return ax.annotate(
+        text,
+        (1.0, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(8, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=fontsize,
+        color=colour,
+        annotation_clip=False,
+        gid=gid,
+    )
+
+
 def spread_end_labels(fig: Figure, ax: Axes, labels: Sequence[Text], gap_px: float = 2.0) -> None:
     """Move the series names at the right-hand end apart, keeping them inside the figure.
 

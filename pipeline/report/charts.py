@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 
 from pipeline.core.settings import DEFAULT_COUNCIL_NAME, configured_council_name
 from pipeline.report.chart_layout import (
+    end_label,
     place_value_labels,
     spread_end_labels,
     value_axis,
@@ -186,19 +187,8 @@ def _draw(item: IndicatorReport, council: str) -> Figure:
     if last_target is not None and last_amber is not None:
         labels.append(((last_target + last_amber) / 2, "Amber band", BAND_EDGE))
     end_labels = [
-        ax.annotate(
-            textwrap.fill(text, 18),
-            (1.0, y),
-            xycoords=("axes fraction", "data"),
-            xytext=(8, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8.5,
-            color=colour,
-            annotation_clip=False,
-            gid=f"series-label-{index}",
-        )
-        for index, (y, text, colour) in enumerate(labels)
+        end_label(ax, y, textwrap.fill(text, 18), colour, fontsize=8.5, gid=f"series-label-{i}")
+        for i, (y, text, colour) in enumerate(labels)
     ]
     place_value_labels(fig, ax, value_labels)
     spread_end_labels(fig, ax, end_labels)

@@ -19,6 +19,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from pipeline.report.chart_layout import (
+    end_label,
     place_value_labels,
     spread_end_labels,
     value_axis,
@@ -110,20 +111,7 @@ def _draw(indicator: Indicator, points: list[XmrPoint], current: Signal, target)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     # Labels clear of each other, the lines and the edge (pipeline/report/chart_layout.py).
-    end_labels = [
-        ax.annotate(
-            text,
-            (1.0, y),
-            xycoords=("axes fraction", "data"),
-            xytext=(8, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            color=colour,
-            annotation_clip=False,
-        )
-        for y, text, colour, _ in lines
-    ]
+    end_labels = [end_label(ax, y, text, colour, fontsize=8) for y, text, colour, _ in lines]
     place_value_labels(fig, ax, rule_labels)
     spread_end_labels(fig, ax, end_labels)
     return fig
