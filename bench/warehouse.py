@@ -63,7 +63,13 @@ def load_extract(
     con.execute(f"create table if not exists {extract.table} ({body})")
     path = find_extract(extract.folder(raw_dir, quarter_key), extract)
     kinds = column_kinds(extract.schema)
-    selects = [_cast(name, kinds[name], extract) for name in extract.loaded_columns]
+    source = _source(path, extract, con)
+    present = {name.lower() for name in con.sql(f"select * from {source} limit 0").columns}
+    # An optional column the file leaves out (commentary's VALUE_SEEN) loads as blank.
+    selects = [
+        _cast(name, kinds[name], extract) if name.lower() in present else "null"
+        for name in extract.loaded_columns
+    ]
     if extract.kind == "quarter":
         selects = ["?::varchar", "_line", *selects]
         params = [quarter_key]
@@ -71,7 +77,7 @@ def load_extract(
         params = []
     names = ", ".join(f'"{n}"' for n in columns)
     sql = f"insert into {extract.table} ({names}) select {', '.join(selects)} "
-    sql += f"from {_source(path, extract, con)}"
+    sql += f"from {source}"
     return con.execute(sql, params).fetchone()[0]
 
 
