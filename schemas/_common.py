@@ -21,6 +21,11 @@ from pandera import dtypes
 from pandera.engines import pandas_engine
 
 Severity = Literal["error", "warning"]
+# How an extract's text cells are held: Arrow strings, not one Python object per
+# cell. DuckDB hands its reader's result over as Arrow without copying, and
+# pandas' string methods, isin and factorize run in Arrow's C++ on it; object
+# columns cost seconds per million rows to build and to hash.
+TEXT = pd.StringDtype("pyarrow")
 CODES_DIR = Path(__file__).parent / "codes"
 
 # Why a failure is an error: a quarantined row in a file that indicators count
@@ -59,7 +64,21 @@ class Text(pandas_engine.NpString):
     """
 
     def check(self, pandera_dtype: dtypes.DataType, data_container: pd.Series | None = None):
-        return str(pandera_dtype) in ("str", "object")
+        return str(pandera_dtype) in ("str", "object", "string[pyarrow]")
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    """``series`` as ``TEXT`` (a no-op when it already is)."""
+    if series.dtype == TEXT:
+        return series
+    return series.astype(object).where(series.notna(), None).astype(TEXT)
+
+
+def python_values(series: pd.Series) -> np.ndarray:
+    """The cells of a (small) selection as Python values, blank as None."""
+    values = series.to_numpy(dtype=object)
+    values[pd.isna(values)] = None
+    return values
 
 
 def on_uniques(series: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -113,7 +132,7 @@ def unique_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 def no_case_variants(series: pd.Series) -> pd.Series:
     """True unless the ID has another spelling in the file differing only in letter case."""
     # Each distinct spelling is lowered once; rows find theirs by factorize code.
-    codes, spellings = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, spellings = pd.factorize(series, use_na_sentinel=True)
     lowered = pd.Series(spellings, dtype=object).str.lower()
     clashing = lowered.duplicated(keep=False).to_numpy()
     passed = np.ones(len(series), dtype=bool)
@@ -147,7 +166,12 @@ def _isin_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
     The ID sets of a quarter hold up to millions of IDs and several checks of
     several files look them up; ``isin`` would copy and hash the set every time.
     """
-    found = _id_index(known).get_indexer(series.to_numpy(dtype=object)) >= 0
+    # Each distinct ID is looked up once (as a Python string); rows follow their code.
+    codes, distinct = pd.factorize(series, use_na_sentinel=True)
+    hit = _id_index(known).get_indexer(np.asarray(distinct, dtype=object)) >= 0
+    found = np.zeros(len(series), dtype=bool)
+    present = codes >= 0
+    found[present] = hit[codes[present]]
     return pd.Series(found, index=series.index, name=series.name)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines import pandas_engine
 
-from schemas._common import on_uniques
+from schemas._common import TEXT, as_text, on_uniques, python_values
 
 Kind = Literal["text", "date", "integer", "bigint", "decimal", "boolean"]
 FAULT_COLUMNS = ["row_number", "column", "value", "rule"]
@@ -91,9 +91,9 @@ def _rule(column: str, kind: Kind, date_format: str) -> str:
 
 
 def parse_column(text: pd.Series, kind: Kind, date_format: str) -> pd.Series:
-    """``text`` (str or None) as the pandas type of ``kind``; unparseable cells blank."""
+    """``text`` (``TEXT``) as the pandas type of ``kind``; unparseable cells blank."""
     if kind == "text":
-        return text.astype("object", copy=False)
+        return as_text(text)
     return on_uniques(text, lambda distinct: _parse_distinct(distinct, kind, date_format))
 
 
@@ -114,9 +114,10 @@ def parse_frame(
     typed: dict[str, pd.Series] = {}
     faults: list[pd.DataFrame] = []
     for column, kind in column_kinds(model).items():
-        source = text[column].astype("object", copy=False) if column in text else None
-        if source is None:
-            source = pd.Series(None, index=text.index, dtype="object")
+        if column in text:
+            source = as_text(text[column])
+        else:
+            source = pd.Series(None, index=text.index, dtype=TEXT)
         typed[column] = parse_column(source, kind, date_format)
         if kind == "text":  # text is not parsed, so it holds no type fault
             continue
@@ -127,7 +128,7 @@ def parse_frame(
                     {
                         "row_number": source.index[bad],
                         "column": column,
-                        "value": source[bad].to_numpy(),
+                        "value": python_values(source[bad]),
                         "rule": _rule(column, kind, date_format),
                     }
                 )

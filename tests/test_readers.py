@@ -47,12 +47,12 @@ def test_headers_matched_ignoring_case_and_spaces_extra_columns_dropped(tmp_path
     assert frame.loc[2, "CHILD"] == "C1"
 
 
-def test_blank_cells_are_none_and_blank_lines_keep_row_numbers(tmp_path: Path) -> None:
+def test_blank_cells_are_missing_and_blank_lines_keep_row_numbers(tmp_path: Path) -> None:
     text = HEADER + "C1,1,01/02/2010,\n\n,,,\nC2,2,03/04/2011, \n"
     frame = read_extract(write(tmp_path / "header.csv", text))
     assert frame.index.tolist() == [2, 5]
-    assert frame.loc[2, "ETHNIC"] is None
-    assert frame.loc[5, "ETHNIC"] is None
+    assert pd.isna(frame.loc[2, "ETHNIC"])  # a blank cell is missing, not ""
+    assert pd.isna(frame.loc[5, "ETHNIC"])  # a blank cell is missing, not ""
 
 
 def test_identifier_written_as_float_is_read_back_as_whole_number(tmp_path: Path) -> None:

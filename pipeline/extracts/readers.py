@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.extracts.registry import ISO, Extract, extract_for_stem, get_extract
-from schemas._common import on_uniques
+from schemas._common import TEXT, on_uniques
 
 ROW_NUMBER = "row_number"
 SUFFIXES = (".csv", ".xlsx")
@@ -88,7 +88,7 @@ def find_extract(folder: str | Path, stem: str | Extract) -> Path:
 
 
 def read_extract(path: str | Path, extract: Extract | str | None = None) -> pd.DataFrame:
-    """The file's cells as text (None for blank), headers renamed to the spec's spelling.
+    """The file's cells as text (``TEXT``, blank missing), headers renamed to the spec's spelling.
 
     ``extract`` defaults to the one named by the file stem; unknown stems keep
     all their columns. Columns the spec does not name are left out.
@@ -327,16 +327,27 @@ def _read_plain_csv(path: Path, spec: Extract | None) -> pd.DataFrame | None:
         f"columns = {{{columns}}})"
     )
     try:
-        frame = _duckdb().execute(sql, {"path": str(path), "ws": WHITESPACE}).df()
+        table = _duckdb().sql(sql, params={"path": str(path), "ws": WHITESPACE}).to_arrow_table()
     except duckdb.Error:
         return None
+    # Arrow's strings become the frame's columns as they are (no Python object a cell).
+    frame = table.to_pandas(types_mapper=_text_type)
     keep_rows = frame.pop("__keep").to_numpy(dtype=bool)
     frame.columns = [canonical[i] for i in picked]
     frame.index = pd.RangeIndex(2, len(frame) + 2, name=ROW_NUMBER)
-    frame = frame[pd.Series(keep_rows, index=frame.index)]
+    if not keep_rows.all():
+        frame = frame[keep_rows]
     frame.attrs["file"] = path.name
     frame.attrs["header"] = header
     return frame
+
+
+def _text_type(arrow_type):
+    """Arrow string columns as ``TEXT``; anything else as pandas would convert it."""
+    import pyarrow as pa
+
+    strings = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
+    return TEXT if any(is_kind(arrow_type) for is_kind in strings) else None
 
 
 def _plain_header(raw: bytes) -> str | None:
@@ -583,7 +594,7 @@ def _tidy(frame: pd.DataFrame, identifiers: Iterable[str]) -> pd.DataFrame:
     result = pd.DataFrame(tidy, index=frame.index, columns=list(frame.columns))
     if len(result.columns):
         result = result[result.notna().any(axis=1)]
-    return result
+    return result.astype(TEXT)
 
 
 def _tidy_text(cells: pd.Series, identifier: bool) -> pd.Series:

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from pipeline.extracts.readers import ExtractError
 from pipeline.extracts.registry import Extract, get_extract
-from schemas._common import Severity
+from schemas._common import Severity, as_text, python_values
 from schemas._parse import parse_frame
 from schemas.context import ValidationContext, using_context
 
@@ -152,7 +152,8 @@ def validate_extract(
     file = file or frame.attrs.get("file") or f"{spec.stem}.csv"
     _require_columns(spec, frame, file)
     notes = _empty_notes(spec, frame, file)
-    text = frame.reindex(columns=list(spec.loaded_columns))
+    # Every cell as TEXT, whoever built the frame (a reader, a test, a script).
+    text = frame.reindex(columns=list(spec.loaded_columns)).apply(as_text)
     typed, type_faults = parse_frame(text, spec.schema, spec.date_format)
     type_faults["severity"] = spec.severity
     with using_context(context):
@@ -292,7 +293,7 @@ def _with_values(faults: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
             cells = cells.astype("string").fillna("").agg(", ".join, axis=1)
         else:
             cells = cells[columns[0]]
-        values.loc[group.index] = cells.to_numpy(dtype=object)
+        values.loc[group.index] = python_values(cells)
     return faults.assign(value=values)
 
 
