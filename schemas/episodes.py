@@ -21,6 +21,7 @@ from schemas._common import (
     codes,
     is_in,
     not_before,
+    on_uniques,
     quarter_end_check,
     unique_key,
 )
@@ -141,7 +142,7 @@ class Episodes(ChildOfHeader):
         dobs = current_context().header_dobs()
         if dobs is None:
             return pd.Series(True, index=frame.index)
-        dob = frame["CHILD"].map(dobs)
+        dob = on_uniques(frame["CHILD"], lambda children: children.map(dobs))
         return dob.isna() | frame["DECOM"].isna() | (frame["DECOM"] >= dob)
 
     @pa.dataframe_check(

@@ -157,7 +157,11 @@ def test_publish_killed_at_random_points(versions, tmp_path: Path) -> None:
     seen = {"old": 0, "new": 0}
     killed = 0
     took = _publish_duration(paths["new"], tmp_path / "timing")
-    for _ in range(PUBLISH_KILLS):
+    # On a busy machine a publish may take longer or shorter than the timing run
+    # said, so kills that land too late are made up for by more attempts (bounded).
+    for attempt in range(3 * PUBLISH_KILLS):
+        if attempt >= PUBLISH_KILLS and killed >= PUBLISH_KILLS // 2:
+            break
         # start from the old version each time, so "new" shows the kill came late
         clean_stale_staging(marts)
         with duckdb.connect(str(paths["old"])) as con:

@@ -16,11 +16,13 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import infer_dtype
 
 from pipeline.core.periods import Quarter
 from pipeline.extracts.registry import BY_NAME, Extract, get_extract
 from pipeline.extracts.validate import FAULT_FIELDS, Fault, ValidationContext
+from schemas._common import TEXT
 from schemas._parse import column_kinds
 
 SQL_TYPES = {
@@ -100,16 +102,24 @@ def load_raw(
     spec = get_extract(extract)
     create_raw_table(con, spec)
     columns = raw_columns(spec)
-    incoming = _incoming(spec, quarter_key, valid_rows)
-    selects = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in columns.items())
+    incoming = _incoming(spec, valid_rows)
+    # The quarter's key is a parameter, not a column of millions of copies.
+    selects = ", ".join(
+        "CAST($quarter_key AS VARCHAR) AS quarter_key"
+        if name == "quarter_key"
+        else f'CAST("{name}" AS {kind}) AS "{name}"'
+        for name, kind in columns.items()
+    )
     names = ", ".join(f'"{name}"' for name in columns)
     if spec.kind == "reference":
         delete, params = f"DELETE FROM {spec.table}", []
+        keys = {}
     else:
         delete, params = f"DELETE FROM {spec.table} WHERE quarter_key = ?", [quarter_key]
+        keys = {"quarter_key": quarter_key}
     insert = f"INSERT INTO {spec.table} ({names}) SELECT {selects} FROM {INCOMING}"
-    _in_transaction(con, incoming, [(delete, params), (insert, [])])
-    return len(incoming)
+    _in_transaction(con, incoming, [(delete, params), (insert, keys)])
+    return incoming.num_rows
 
 
 def record_faults(
@@ -233,26 +243,29 @@ def _quarter_ids(
     return ids
 
 
-def _incoming(spec: Extract, quarter_key: str | None, valid_rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows as DuckDB should scan them: measures as text, row numbers as a column."""
+def _incoming(spec: Extract, valid_rows: pd.DataFrame) -> pa.Table:
+    """The rows as DuckDB should scan them: measures as text, row numbers as a column.
+
+    An Arrow table, which DuckDB scans natively; the text columns are the
+    reader's Arrow strings, passed on without a copy.
+    """
     kinds = column_kinds(spec.schema)
-    rows = len(valid_rows)
     data = {}
     if spec.kind == "quarter":
-        data["quarter_key"] = np.full(rows, quarter_key, dtype=object)
-        data["row_number"] = np.asarray(valid_rows.index, dtype="int64")
+        data["row_number"] = pa.array(np.asarray(valid_rows.index, dtype="int64"))
     for name in spec.loaded_columns:
         column = valid_rows[name]
         if kinds[name] in ("decimal", "text") and not _all_text(column):
-            column = column.astype("object").map(lambda v: None if v is None else str(v))
-        data[name] = column.array
-    # copy=False: DuckDB scans the columns as they are, without pandas copying them
-    # into one block first.
-    return pd.DataFrame(data, index=pd.RangeIndex(rows), copy=False)
+            column = column.astype("object").map(lambda v: None if pd.isna(v) else str(v))
+            column = column.astype(TEXT)
+        data[name] = pa.Array.from_pandas(column)
+    return pa.table(data)
 
 
 def _all_text(column: pd.Series) -> bool:
-    """True when every cell is already ``str`` or None (so ``str(v)`` would change none)."""
+    """True when every cell is already text or blank (so ``str(v)`` would change none)."""
+    if column.dtype == TEXT:
+        return True
     if column.dtype != object:
         return False
     cells = column.to_numpy()
@@ -290,8 +303,8 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _in_transaction(
     con: duckdb.DuckDBPyConnection,
-    frame: pd.DataFrame,
-    statements: list[tuple[str, list]],
+    frame: pd.DataFrame | pa.Table,
+    statements: list[tuple[str, list | dict]],
 ) -> None:
     """Run ``statements`` against ``frame`` (as ``_incoming_rows``) all-or-nothing."""
     con.register(INCOMING, frame)
