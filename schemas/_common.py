@@ -81,13 +81,36 @@ def python_values(series: pd.Series) -> np.ndarray:
     return values
 
 
+_FACTORIZED: dict[int, tuple[object, tuple[np.ndarray, object]]] = {}
+FACTORIZED_KEPT = 8
+
+
+def factorized(series: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize(series)`` (codes, -1 for blank; distinct values), computed once a column.
+
+    A file's ID column is parsed, checked for case variants, looked up in the
+    header's IDs and checked for repeats: each would hash its million cells
+    again. The answer is kept for the last few columns, by the identity of the
+    column's array (held here, so that identity cannot be reused meanwhile).
+    """
+    array = series.array
+    kept = _FACTORIZED.get(id(array))
+    if kept is not None and kept[0] is array:
+        return kept[1]
+    answer = pd.factorize(series, use_na_sentinel=True)
+    if len(_FACTORIZED) >= FACTORIZED_KEPT:
+        _FACTORIZED.pop(next(iter(_FACTORIZED)))
+    _FACTORIZED[id(array)] = (array, answer)
+    return answer
+
+
 def on_uniques(series: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``transform`` applied to the distinct values only, then spread back to every row.
 
     Extracts repeat the same codes, dates and IDs many times, so this turns
     per-value Python work into per-distinct-value work.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = factorized(series)
     done = transform(pd.Series(uniques, dtype=object)).array
     spread = pd.Series(done.take(codes, allow_fill=True), index=series.index)
     if spread.dtype == object:
@@ -124,15 +147,25 @@ def not_before(later: pd.Series, earlier: pd.Series) -> pd.Series:
 def unique_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """True for rows whose key occurs once; every copy of a repeated key fails.
 
-    All copies fail because the pipeline cannot know which one is right.
+    All copies fail because the pipeline cannot know which one is right. The
+    key's columns are combined as their factorize codes (blank is a value of its
+    own, as ``DataFrame.duplicated`` treats it), so the columns are hashed once.
     """
-    return ~frame.duplicated(subset=columns, keep=False)
+    key, span = np.zeros(len(frame), dtype=np.int64), 1
+    for column in columns:
+        codes, distinct = factorized(frame[column])
+        if span * (len(distinct) + 1) >= 2**62:  # renumber the key so far before it overflows
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max()) + 1
+        key, span = key * (len(distinct) + 1) + (codes + 1), span * (len(distinct) + 1)
+    repeated = pd.Series(key, index=frame.index).duplicated(keep=False)
+    return ~repeated
 
 
 def no_case_variants(series: pd.Series) -> pd.Series:
     """True unless the ID has another spelling in the file differing only in letter case."""
     # Each distinct spelling is lowered once; rows find theirs by factorize code.
-    codes, spellings = pd.factorize(series, use_na_sentinel=True)
+    codes, spellings = factorized(series)
     lowered = pd.Series(spellings, dtype=object).str.lower()
     clashing = lowered.duplicated(keep=False).to_numpy()
     passed = np.ones(len(series), dtype=bool)
@@ -167,7 +200,7 @@ def _isin_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
     several files look them up; ``isin`` would copy and hash the set every time.
     """
     # Each distinct ID is looked up once (as a Python string); rows follow their code.
-    codes, distinct = pd.factorize(series, use_na_sentinel=True)
+    codes, distinct = factorized(series)
     hit = _id_index(known).get_indexer(np.asarray(distinct, dtype=object)) >= 0
     found = np.zeros(len(series), dtype=bool)
     present = codes >= 0
