@@ -104,6 +104,17 @@ def factorized(series: pd.Series) -> tuple[np.ndarray, object]:
     return answer
 
 
+def forget_factorized() -> None:
+    """Drop the columns ``factorized`` keeps: a file's validation is over."""
+    _FACTORIZED.clear()
+
+
+def forget_id_lookups() -> None:
+    """Drop the lookup tables built for ID sets: the run's extracts are all checked."""
+    _id_index.cache_clear()
+    _lowered.cache_clear()
+
+
 def on_uniques(series: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``transform`` applied to the distinct values only, then spread back to every row.
 
@@ -208,12 +219,12 @@ def _isin_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
     return pd.Series(found, index=series.index, name=series.name)
 
 
-@lru_cache(maxsize=4)  # a frozenset hashes once; the same set is found by identity
+@lru_cache(maxsize=2)  # a frozenset hashes once; the same set is found by identity
 def _id_index(known: frozenset[str]) -> pd.Index:
     return pd.Index(np.fromiter(known, dtype=object, count=len(known)), dtype=object)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _lowered(known: frozenset[str]) -> list[str]:
     return list({value.lower() for value in known})
 

@@ -148,6 +148,12 @@ class _LazyIdSets(Mapping[str, frozenset[str]]):
 
 _DOBS: dict[int, tuple[Callable[[], pd.Series], pd.Series]] = {}
 
+
+def forget_header_dobs() -> None:
+    """Drop the header DOBs kept for the last quarter validated."""
+    _DOBS.clear()
+
+
 _CURRENT: ContextVar[ValidationContext] = ContextVar("validation_context")
 
 

@@ -22,6 +22,7 @@ from pipeline.extracts.ingest import (
     cross_file_order,
     ingest_one,
     quarters_for,
+    releasing_memory,
 )
 from pipeline.extracts.readers import ExtractError
 from pipeline.extracts.registry import EXTRACTS
@@ -74,7 +75,7 @@ def build_ingest_asset() -> dg.AssetsDefinition:
         rejects_dir = Path(warehouse.database).parent / "rejects"
         problems: list[str] = []
         failed: set[str] = set()
-        with warehouse.get_connection() as con:
+        with warehouse.get_connection() as con, releasing_memory():
             for extract in ordered:
                 if extract.table not in selected:
                     continue

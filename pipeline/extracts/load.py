@@ -212,6 +212,11 @@ def context_from_connection(
     return context
 
 
+def forget_id_sets() -> None:
+    """Drop the quarter ID sets kept between files: the run's extracts are all loaded."""
+    _ID_SETS.clear()
+
+
 def _header_dobs(con: duckdb.DuckDBPyConnection, quarter_key: str) -> pd.Series:
     """The quarter's header DOB by CHILD, as datetimes (for "episode before birth")."""
     rows = con.execute(

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from pipeline.extracts.readers import ExtractError
 from pipeline.extracts.registry import Extract, get_extract
-from schemas._common import Severity, as_text, python_values
+from schemas._common import Severity, as_text, forget_factorized, python_values
 from schemas._parse import parse_frame
 from schemas.context import ValidationContext, using_context
 
@@ -154,10 +154,13 @@ def validate_extract(
     notes = _empty_notes(spec, frame, file)
     # Every cell as TEXT, whoever built the frame (a reader, a test, a script).
     text = frame.reindex(columns=list(spec.loaded_columns)).apply(as_text)
-    typed, type_faults = parse_frame(text, spec.schema, spec.date_format)
-    type_faults["severity"] = spec.severity
-    with using_context(context):
-        check_faults = _schema_faults(spec, typed)
+    try:
+        typed, type_faults = parse_frame(text, spec.schema, spec.date_format)
+        type_faults["severity"] = spec.severity
+        with using_context(context):
+            check_faults = _schema_faults(spec, typed)
+    finally:
+        forget_factorized()  # the file's columns are not kept beyond its validation
     check_faults = _with_values(check_faults, text)
     faults = _combine(spec, type_faults, check_faults)
     with using_context(context):
