@@ -51,9 +51,9 @@ def test_regenerating_gives_byte_identical_files(tmp_path: Path) -> None:
     assert different == []
 
 
-def test_layout_has_sixteen_quarters_and_excel_for_two() -> None:
+def test_layout_has_seventeen_quarters_and_excel_for_two() -> None:
     quarters = sorted(p.name for p in RAW.iterdir() if p.is_dir() and p.name != "reference")
-    assert len(quarters) == 16 and quarters[0] == "2019-20-Q1" and quarters[-1] == "2022-23-Q4"
+    assert len(quarters) == 17 and quarters[0] == "2019-20-Q1" and quarters[-1] == "2023-24-Q1"
     for key in ("2022-23-Q3", "2022-23-Q4"):
         assert (RAW / key / "manual_returns.xlsx").exists() and (
             RAW / key / "commentary.xlsx"
