@@ -90,6 +90,8 @@ def short_stay(sim: JourneySimulator, entry: date, leave: date, rec: str) -> Chi
                       placement.pl_post, placement.urn)  # fmt: skip
     if leave <= WORLD_END:
         episode.dec, episode.rec = leave, rec
+    else:
+        child.planned_end, child.planned_rec = leave, rec
     child.episodes.append(episode)
     sw = SocialWorkerSpell(sim.workers.other_than(None), entry, closing_day(episode.dec), "FCONTA")
     child.social_workers = [sw]

@@ -31,16 +31,22 @@ def _conference_delay(rng: np.random.Generator) -> int:
 
 
 def simulate_child_protection(
-    rng: np.random.Generator, ids: IdRegistry
+    rng: np.random.Generator,
+    ids: IdRegistry,
+    first: date = START,
+    last: date = END,
+    per_year: float = S47_PER_YEAR,
 ) -> tuple[list[S47Enquiry], list[CpPlan]]:
-    total = (END - START).days + 1
-    offsets = np.sort(rng.integers(0, total, size=int(rng.poisson(S47_PER_YEAR * total / 365.25))))
+    """Enquiries starting from ``first`` to ``last`` at ``per_year``, with their
+    conferences and plans (which may fall after ``last``, as they would)."""
+    total = (last - first).days + 1
+    offsets = np.sort(rng.integers(0, total, size=int(rng.poisson(per_year * total / 365.25))))
     codes = list(CATEGORIES)
     weights = np.array([CATEGORIES[c] for c in codes], dtype=float)
     enquiries: list[S47Enquiry] = []
     plans: list[CpPlan] = []
     for offset in offsets:
-        start = START + timedelta(days=int(offset))
+        start = first + timedelta(days=int(offset))
         while not is_working_day(start):
             start += timedelta(days=1)
         child_id = ids.new()

@@ -8,6 +8,7 @@ change ends one episode with X1 and starts the next on the same day.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -56,6 +57,20 @@ class JourneySimulator:
         self.ids = ids
         self.places = PlacementChooser(rng)
         self.workers = SocialWorkerPool(rng)
+        #: The last day the case system has recorded: a period of care ending
+        #: later is open (its planned end is kept on the child, see ``Child``).
+        self.horizon = WORLD_END
+
+    def continued(self, rng: np.random.Generator, horizon: date) -> JourneySimulator:
+        """The same borough (children's homes, social work team) drawing from ``rng``,
+        recording up to ``horizon``: for the quarters after WORLD_END."""
+        sim = copy.copy(self)
+        sim.rng, sim.horizon = rng, horizon
+        sim.places = copy.copy(self.places)
+        sim.places._rng = rng
+        sim.workers = copy.copy(self.workers)
+        sim.workers.rng, sim.workers.horizon = rng, horizon
+        return sim
 
     def pick(self, options: dict[str, float]) -> str:
         codes = list(options)
@@ -100,7 +115,7 @@ class JourneySimulator:
         if child.sex != 2 or self.rng.random() > 0.06:
             return
         low = max(child.first_decom, add_years(child.dob, 15))
-        high = min(child.episodes[-1].dec or WORLD_END, add_years(child.dob, 18), WORLD_END)
+        high = min(child.episodes[-1].dec or self.horizon, add_years(child.dob, 18), self.horizon)
         if (high - low).days > 30:
             child.mother = 1
             child.mc_dob = low + timedelta(days=self.days(1, (high - low).days - 1))
@@ -134,8 +149,11 @@ class JourneySimulator:
         if end <= start:
             end = start + timedelta(days=1)
         changes = self.plan_changes(child, start, end, path)
-        open_end = None if end > WORLD_END else end
-        self.build_episodes(child, start, changes, open_end, cin, self.exit_code(child, path, end))
+        open_end = None if end > self.horizon else end
+        rec = self.exit_code(child, path, end)
+        self.build_episodes(child, start, changes, open_end, cin, rec)
+        if open_end is None:
+            child.planned_end, child.planned_rec = end, rec
         return open_end
 
     def initial_ls(self, age: float, path: str) -> str:
@@ -307,15 +325,18 @@ def resolve_exit(rec: str, place: str, ls: str) -> str:
     return rec
 
 
-def simulate_children(rng: np.random.Generator, ids: IdRegistry) -> list[Child]:
-    """All children who entered care from WORLD_START to WORLD_END."""
-    sim = JourneySimulator(rng, ids)
-    total_days = (WORLD_END - WORLD_START).days + 1
+def simulate_children(
+    sim: JourneySimulator, first: date = WORLD_START, last: date = WORLD_END
+) -> list[Child]:
+    """All children who entered care from ``first`` to ``last`` (by default the world's
+    first span, WORLD_START to WORLD_END), drawn from the simulator's stream."""
+    rng = sim.rng
+    total_days = (last - first).days + 1
     n = int(rng.poisson(ENTRIES_PER_YEAR * total_days / 365.25))
     offsets = np.sort(rng.integers(0, total_days, size=n))
     children = []
     for offset in offsets:
-        entry = WORLD_START + timedelta(days=int(offset))
+        entry = first + timedelta(days=int(offset))
         age_days = sim.entry_age_days()
         child = sim.new_child(entry, age_days)
         path = sim.path_for(_years(age_days))

@@ -52,6 +52,11 @@ class Child:
     mc_dob: date | None = None
     episodes: list[Episode] = field(default_factory=list)
     social_workers: list[SocialWorkerSpell] = field(default_factory=list)
+    #: Where the last period of care is still open at the simulation's horizon: the
+    #: day it was drawn to end and the reason (before ``resolve_exit``). Never written
+    #: out; the continuation (``continuation.py``) closes the period when it is reached.
+    planned_end: date | None = None
+    planned_rec: str | None = None
 
     @property
     def first_decom(self) -> date:
@@ -106,6 +111,9 @@ class School:
     opened: date
     inspections: list[Inspection]
     rolls: dict[int, int]
+    #: The date drawn for the next inspection, after the last one recorded (never
+    #: written out; the continuation gives it a judgement when it is reached).
+    next_inspection: date | None = None
 
 
 @dataclass

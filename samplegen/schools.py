@@ -50,7 +50,8 @@ def _next_date(rng: np.random.Generator, after: date, judgement: int) -> date:
     return day
 
 
-def _history(rng: np.random.Generator, phase: str, opened: date) -> list[Inspection]:
+def _history(rng: np.random.Generator, phase: str, opened: date) -> tuple[list[Inspection], date]:
+    """Inspections up to 31 March 2023, and the date drawn for the next one."""
     probabilities = FIRST_JUDGEMENT.get(phase, [0.3, 0.6, 0.1, 0.0])
     judgement = int(rng.choice(4, p=probabilities)) + 1
     day = max(opened + timedelta(days=500), date(2010, 1, 1)) + timedelta(
@@ -61,7 +62,7 @@ def _history(rng: np.random.Generator, phase: str, opened: date) -> list[Inspect
     while True:
         day = _next_date(rng, day, judgement)
         if day > date(2023, 3, 31):
-            return history
+            return history, day
         judgement = int(rng.choice(4, p=TRANSITIONS[judgement])) + 1
         history.append(Inspection(day, judgement))
 
@@ -76,6 +77,12 @@ def _rolls(rng: np.random.Generator, phase: str) -> dict[int, int]:
     return rolls
 
 
+def next_judgement(rng: np.random.Generator, school: School) -> int:
+    """The outcome of the school's next inspection, from its latest (Ofsted's rhythm)."""
+    latest = school.inspections[-1].judgement
+    return int(rng.choice(4, p=TRANSITIONS[latest])) + 1
+
+
 def simulate_schools(rng: np.random.Generator) -> list[School]:
     urns = rng.choice(np.arange(100000, 150000), size=sum(PHASES.values()) + 1, replace=False)
     names = list(rng.permutation(PREFIXES))
@@ -85,8 +92,9 @@ def simulate_schools(rng: np.random.Generator) -> list[School]:
             opened = date(1960, 9, 1)
             urn = f"{int(urns[len(schools)]):06d}"
             name = f"{names[len(schools)]} {SUFFIX[phase]}"
+            history, next_inspection = _history(rng, phase, opened)
             schools.append(
-                School(urn, name, phase, opened, _history(rng, phase, opened), _rolls(rng, phase))
+                School(urn, name, phase, opened, history, _rolls(rng, phase), next_inspection)
             )
     # A free school that opened in September 2021 and has no judgement yet.
     opened = date(2021, 9, 1)

@@ -49,6 +49,7 @@ class SocialWorkerPool:
         self.rng = rng
         ids = rng.choice(np.arange(100000, 999999), size=size, replace=False)
         self.ids = [f"SW{int(i)}" for i in ids]
+        self.horizon = WORLD_END
 
     def other_than(self, sw_id: str | None) -> str:
         while True:
@@ -65,17 +66,28 @@ class SocialWorkerPool:
         """Social worker spells from first contact to the child's last care end."""
         first_contact = child.first_decom
         last_end = closing_day(child.episodes[-1].dec)
-        horizon = last_end or WORLD_END
+        horizon = last_end or self.horizon
         spells = [SocialWorkerSpell(self.other_than(None), first_contact, None, "FCONTA")]
-        day = first_contact
+        self._changes(spells, first_contact, horizon)
+        spells[-1].dec = last_end
+        child.social_workers = spells
+
+    def _changes(self, spells: list[SocialWorkerSpell], day: date, horizon: date) -> None:
         while True:
             day = day + timedelta(days=int(self.rng.exponential(365.25 / CHANGE_RATE)) + 2)
             day = clear_of_quarter_end(day)
             if day >= horizon or day <= spells[-1].decom:
                 break
             self.change(spells, day)
+
+    def carry_on(self, child: Child, since: date) -> None:
+        """Changes of worker after ``since`` for a child whose allocation was open then
+        (changes come at random, so carrying on from a day is as good as from the
+        start), up to the end of care or the horizon; closes with care as ``allocate``."""
+        spells = child.social_workers
+        last_end = closing_day(child.episodes[-1].dec)
+        self._changes(spells, since, min(last_end or self.horizon, self.horizon))
         spells[-1].dec = last_end
-        child.social_workers = spells
 
     def change(self, spells: list[SocialWorkerSpell], day: date, reason: str | None = None) -> None:
         """Ends the current allocation on ``day`` and starts a new one the same day."""

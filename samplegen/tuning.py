@@ -56,8 +56,8 @@ class Tuner:
     def shuffled(self, items: list) -> list:
         return [items[i] for i in self.rng.permutation(len(items))]
 
-    def run(self) -> None:
-        for quarter in config.QUARTERS:
+    def run(self, quarters: tuple[Quarter, ...] = config.QUARTERS) -> None:
+        for quarter in quarters:
             self.ltps(quarter)
             self.perm(quarter)
             self.sw2(quarter)

@@ -25,6 +25,8 @@ of the 2023/24 pilot rules, which scoped SW07/SW12 to a reporting period reachin
 a year before the collection start (what a drop holding a rolling 12 months of
 history needs); the 2023/24 SW12 flags every historic episode of a child who left
 care before that period (see the doc, and `--self-test` for the reproductions).
+The 2023/24 collection itself runs its own rules with SW07STG2 and SW12STG2 in
+those revised 2024/25 versions, for the same reason.
 
 `--self-test` re-runs those reproductions and checks that a copy of a real quarter
 with injected faults (ETHNIC XXXX, DEC before DECOM, SW_DEC after the quarter end)
@@ -70,6 +72,10 @@ SW_RULES_FROM_YEAR = 2024  # lac2023_24 introduced the social worker (SWEpisodes
 # Social worker rules for collection years before the table existed: lac2024_25, the
 # first revision of the 2023/24 pilot rules (SW07 and SW12 as in every later year).
 SW_RULES_FOR_EARLIER_YEARS = 2025
+# The two pilot rules 2024/25 rewrote (docs/ssda903-validation.md): the 2023/24 rule set
+# itself runs with their revised versions, since its SW12 cannot pass on a drop holding
+# case history (and its SW07 rejects allocations the rolling-12 window needs).
+REVISED_SW_RULES = ("SW07STG2", "SW12STG2")
 
 # Our file name -> (package table name, columns the package expects, columns that may be absent)
 TABLES: dict[str, tuple[str, list[str], set[str]]] = {
@@ -364,17 +370,23 @@ def ruleset_for(
     Years before the social worker table existed add the social worker (SW*) rules
     of `sw_year` (default SW_RULES_FOR_EARLIER_YEARS); they run after the year's own
     rules, as they do in the package's own registries (so after rule 365, which
-    fills blank DEC with the reference date in the shared data store).
+    fills blank DEC with the reference date in the shared data store). The year that
+    introduced the table (2023/24) keeps its own SW rules but REVISED_SW_RULES from
+    `sw_year` (same default; `sw_year` = 2024 keeps the pilot versions), in place.
     """
     year = min(max(collection_year, FIRST_RULESET_YEAR), LAST_RULESET_YEAR)
     name = _ruleset_name(year)
     registry = dict(importlib.import_module(f"lac_validator.rules.{name}").registry)
+    sw_name = _ruleset_name(sw_year or SW_RULES_FOR_EARLIER_YEARS)
     if year < SW_RULES_FROM_YEAR:
-        sw_name = _ruleset_name(sw_year or SW_RULES_FOR_EARLIER_YEARS)
         sw_registry = importlib.import_module(f"lac_validator.rules.{sw_name}").registry
         added = {c: r for c, r in sw_registry.items() if c.startswith("SW")}
         registry.update(added)
         name = f"{name} + {sw_name} SW rules"
+    elif year == SW_RULES_FROM_YEAR and sw_name != name:
+        sw_registry = importlib.import_module(f"lac_validator.rules.{sw_name}").registry
+        registry.update({c: sw_registry[c] for c in REVISED_SW_RULES})
+        name = f"{name} with {' and '.join(REVISED_SW_RULES)} of {sw_name}"
     return name, registry
 
 

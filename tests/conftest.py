@@ -1,6 +1,6 @@
 """What several test files share: the shipped sample, run once through Dagster.
 
-Running the sample's 16 quarters takes most of a minute, so it happens once per
+Running the sample's 17 quarters takes most of a minute, so it happens once per
 test session (`sample_history`); tests that only read its marts, warehouse or
 Dagster instance use it as it is, and a test that changes what it was given
 works on a copy (`copy_of_run`), never on the shared run.

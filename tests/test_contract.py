@@ -149,7 +149,7 @@ def test_display_columns_and_rag_label_are_what_the_report_prints(sample_history
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         con.close()
-    assert len(rows) == 208  # 16 quarters x 13 indicators
+    assert len(rows) == 221  # 17 quarters x 13 indicators
     labels = set()
     for row in rows:
         indicator = Indicator(**_fields(Indicator, row))

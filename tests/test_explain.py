@@ -79,7 +79,7 @@ def test_records_reproduce_every_computed_figure_of_the_sample(
                 code,
             )
         checked += 1
-    assert checked == 16 * 10
+    assert checked == 17 * 10
 
 
 def test_sw2_records_are_the_children_in_care_of_the_published_figure(
@@ -210,7 +210,7 @@ def _expected_flags(marts) -> dict[tuple[str, str], set[str]]:
 def test_every_sample_figure_carries_its_flags(marts) -> None:
     facts = _facts(marts)
     expected = _expected_flags(marts)
-    assert len(facts) == 16 * 13
+    assert len(facts) == 17 * 13
     assert all(fact["value"] is not None for fact in facts.values())
     assert {key: set(fact["dq_flags"]) for key, fact in facts.items()} == expected
     # EDU-PEX's latest London average at 2022-23-Q2 (QE 2022-09-30) is 2020-21, ending

@@ -64,8 +64,8 @@ def test_every_sample_quarter_is_published(marts):
     quarters = [
         r[0] for r in marts.execute("select quarter_key from dim_quarter order by 1").fetchall()
     ]
-    assert len(quarters) == 16
-    assert quarters[0] == "2019-20-Q1" and quarters[-1] == "2022-23-Q4"
+    assert len(quarters) == 17
+    assert quarters[0] == "2019-20-Q1" and quarters[-1] == "2023-24-Q1"
     counts = marts.execute(
         "select quarter_key, count(*) from fct_indicator_quarter group by 1 having count(*) <> 13"
     ).fetchall()

@@ -51,9 +51,29 @@ def test_regenerating_gives_byte_identical_files(tmp_path: Path) -> None:
     assert different == []
 
 
-def test_layout_has_sixteen_quarters_and_excel_for_two() -> None:
+def test_the_later_quarter_changes_no_file_of_an_earlier_one(tmp_path: Path) -> None:
+    """2023-24 Q1 continues the world after WORLD_END; without it, the first sixteen
+    quarters' files come out byte for byte as shipped (so adding it changed none)."""
+    from samplegen.__main__ import write_quarter
+    from samplegen.config import DEFAULT_SEED, QUARTERS, WORLD_END
+    from samplegen.manual_returns import manual_returns
+    from samplegen.world import build_world
+
+    world = build_world(DEFAULT_SEED, continued=False)
+    manual = manual_returns()
+    earlier = [q for q in QUARTERS if q.end <= WORLD_END]
+    assert len(earlier) == 16 and len(QUARTERS) == 17
+    for quarter in earlier:
+        write_quarter(tmp_path, world, quarter, manual[quarter.key])
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert len(made) == 16 * 9
+    different = [str(p) for p in made if (RAW / p).read_bytes() != (tmp_path / p).read_bytes()]
+    assert different == []
+
+
+def test_layout_has_seventeen_quarters_and_excel_for_two() -> None:
     quarters = sorted(p.name for p in RAW.iterdir() if p.is_dir() and p.name != "reference")
-    assert len(quarters) == 16 and quarters[0] == "2019-20-Q1" and quarters[-1] == "2022-23-Q4"
+    assert len(quarters) == 17 and quarters[0] == "2019-20-Q1" and quarters[-1] == "2023-24-Q1"
     for key in ("2022-23-Q3", "2022-23-Q4"):
         assert (RAW / key / "manual_returns.xlsx").exists() and (
             RAW / key / "commentary.xlsx"
