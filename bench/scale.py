@@ -22,6 +22,7 @@ so two drops of one seed are byte-identical. DuckDB reads and writes the CSVs:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import shutil
 import time
@@ -144,8 +145,19 @@ def scale_drop(raw_dir: Path, out_dir: Path, factor: int, seed: int = 0, echo=pr
                 source.unlink()
         echo(f"  {folder.name}: {time.perf_counter() - started:.1f} s")
     con.close()
-    (out_dir / DONE_MARKER).write_text(f"factor={factor} seed={seed}\n")
+    (out_dir / DONE_MARKER).write_text(_marker(raw_dir, factor, seed))
     return rows
+
+
+def _marker(raw_dir: Path, factor: int, seed: int) -> str:
+    """What a complete drop was made from: a drop of an older sample is made again."""
+    files = sorted(
+        f"{path.relative_to(raw_dir)}:{path.stat().st_size}"
+        for path in raw_dir.rglob("*")
+        if path.is_file()
+    )
+    digest = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
+    return f"factor={factor} seed={seed} sample={digest}\n"
 
 
 def _xlsx_as_csv(source: Path, target: Path) -> Path:
@@ -159,7 +171,7 @@ def ensure_scaled(factor: int, raw_dir: Path = DEFAULT_RAW, seed: int = 0, echo=
     """The drop of ``factor``, generated unless a complete one of the same seed is there."""
     out = scaled_dir(factor, seed)
     marker = out / DONE_MARKER
-    if marker.exists() and marker.read_text() == f"factor={factor} seed={seed}\n":
+    if marker.exists() and marker.read_text() == _marker(raw_dir, factor, seed):
         return out
     echo(f"Generating ×{factor} drop in {out}")
     scale_drop(raw_dir, out, factor, seed, echo)
