@@ -148,13 +148,12 @@ def releasing_memory() -> Iterator[None]:
     when ingest starts (Dagster, the definitions) are frozen out of collections,
     so each collection scans only what ingest made: well under a millisecond.
     """
-    gc.collect()
     gc.freeze()
     try:
         yield
     finally:
+        _release_caches()  # while still frozen, so its collection is as cheap
         gc.unfreeze()
-        _release_caches()
 
 
 def _release_caches() -> None:
