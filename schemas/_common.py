@@ -111,7 +111,7 @@ def forget_factorized() -> None:
 
 def forget_id_lookups() -> None:
     """Drop the lookup tables built for ID sets: the run's extracts are all checked."""
-    _id_index.cache_clear()
+    _id_array.cache_clear()
     _lowered.cache_clear()
 
 
@@ -205,23 +205,32 @@ def exact_match_elsewhere(series: pd.Series, known: frozenset[str] | None) -> pd
 
 
 def _isin_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
-    """``series.isin(known)``, looking up in a hash table built once per ID set.
+    """``series.isin(known)``, each distinct ID looked up once, in Arrow.
 
     The ID sets of a quarter hold up to millions of IDs and several checks of
-    several files look them up; ``isin`` would copy and hash the set every time.
+    several files look them up: each set becomes an Arrow array once (kept for
+    the last few sets), and Arrow's ``is_in`` hashes it in C++, where a pandas
+    index of Python strings cost seconds per quarter at scale.
     """
-    # Each distinct ID is looked up once (as a Python string); rows follow their code.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     codes, distinct = factorized(series)
-    hit = _id_index(known).get_indexer(np.asarray(distinct, dtype=object)) >= 0
+    if not hasattr(distinct, "__arrow_array__"):  # an object frame's (a test's, a script's)
+        distinct = np.asarray(distinct, dtype=object)
+    values = pa.array(distinct, type=pa.large_string(), from_pandas=True)
+    hit = pc.is_in(values, value_set=_id_array(known)).to_numpy(zero_copy_only=False)
     found = np.zeros(len(series), dtype=bool)
     present = codes >= 0
     found[present] = hit[codes[present]]
     return pd.Series(found, index=series.index, name=series.name)
 
 
-@lru_cache(maxsize=2)  # a frozenset hashes once; the same set is found by identity
-def _id_index(known: frozenset[str]) -> pd.Index:
-    return pd.Index(np.fromiter(known, dtype=object, count=len(known)), dtype=object)
+@lru_cache(maxsize=4)  # a frozenset hashes once; the same set is found by identity
+def _id_array(known: frozenset[str]):
+    import pyarrow as pa
+
+    return pa.array(list(known), type=pa.large_string())
 
 
 @lru_cache(maxsize=2)
