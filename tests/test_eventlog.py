@@ -41,3 +41,20 @@ def test_outside_a_run_nothing_changes(tmp_path):
         pass
     with engine.begin() as con:
         assert con.exec_driver_sql("pragma synchronous").scalar() == FULL
+
+
+def test_inside_a_run_dagster_storage_reuses_one_engine_per_database(tmp_path):
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    url = f"sqlite:///{tmp_path / 'index.db'}"
+    with quick_event_log():
+        first = sqlite_event_log.create_engine(url, poolclass=sa.pool.NullPool)
+        again = sqlite_event_log.create_engine(url, poolclass=sa.pool.NullPool)
+        other = sqlite_event_log.create_engine(
+            f"sqlite:///{tmp_path / 'run.db'}", poolclass=sa.pool.NullPool
+        )
+        assert first is again and other is not first
+        with first.begin() as con:  # a connection of the reused engine still commits
+            con.exec_driver_sql("create table t (n integer)")
+    # After the run, Dagster's own create_engine is back: a new engine per call.
+    assert sqlite_event_log.create_engine(url) is not sqlite_event_log.create_engine(url)
