@@ -111,8 +111,7 @@ def forget_factorized() -> None:
 
 def forget_id_lookups() -> None:
     """Drop the lookup tables built for ID sets: the run's extracts are all checked."""
-    _id_array.cache_clear()
-    _lowered.cache_clear()
+    _set_array.cache_clear()
 
 
 def on_uniques(series: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -198,7 +197,13 @@ def exact_match_elsewhere(series: pd.Series, known: frozenset[str] | None) -> pd
         return pd.Series(True, index=series.index)
     unknown = pd.Series(series[~_isin_known(series, known)].dropna().unique(), dtype=object)
     if len(unknown):
-        clashing = unknown[unknown.str.lower().isin(_lowered(known))]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lowered = pc.utf8_lower(pa.array(unknown, type=pa.large_string()))
+        clashing = unknown[
+            pc.is_in(lowered, value_set=_lowered(known)).to_numpy(zero_copy_only=False)
+        ]
     else:  # every ID is known: nothing can clash, so skip lowering all of ``known``
         clashing = unknown
     return ~series.isin(clashing)
@@ -226,16 +231,27 @@ def _isin_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
     return pd.Series(found, index=series.index, name=series.name)
 
 
-@lru_cache(maxsize=4)  # a frozenset hashes once; the same set is found by identity
 def _id_array(known: frozenset[str]):
+    """``known`` as an Arrow array: an ``IdSet`` holds one; a plain set is converted."""
+    arrow = getattr(known, "arrow", None)
+    return arrow if arrow is not None else _set_array(known)
+
+
+def _lowered(known: frozenset[str]):
+    """``known`` in lower case, as an Arrow array."""
+    lowered = getattr(known, "lowered", None)
+    if lowered is not None:
+        return lowered()
+    import pyarrow.compute as pc
+
+    return pc.utf8_lower(_set_array(known))
+
+
+@lru_cache(maxsize=2)  # a frozenset hashes once; the same set is found by identity
+def _set_array(known: frozenset[str]):
     import pyarrow as pa
 
     return pa.array(list(known), type=pa.large_string())
-
-
-@lru_cache(maxsize=2)
-def _lowered(known: frozenset[str]) -> list[str]:
-    return list({value.lower() for value in known})
 
 
 def as_float(series: pd.Series) -> pd.Series:

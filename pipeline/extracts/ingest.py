@@ -133,7 +133,7 @@ def ingest_one(
     loaded.warnings += result.quarantined
     if result.rows_read >= LARGE_FILE_ROWS:
         del frame, result
-        gc.collect()
+        _release_memory(forget_ids=False)
 
 
 @contextmanager
@@ -152,22 +152,26 @@ def releasing_memory() -> Iterator[None]:
     try:
         yield
     finally:
-        _release_caches()  # while still frozen, so its collection is as cheap
+        _release_memory(forget_ids=True)  # while still frozen, so its collection is as cheap
         gc.unfreeze()
 
 
-def _release_caches() -> None:
-    """Give back what validation kept between files, before the SQL models need memory.
+def _release_memory(forget_ids: bool) -> None:
+    """Give back what a large file, or the whole ingest, leaves behind.
 
-    The quarters' ID sets and their lookup tables (millions of strings at scale),
-    then the memory freed: Arrow's pool and the C heap keep freed memory for
-    reuse unless asked to return it, and DuckDB's models step comes next.
+    After a file: its columns (a cycle collection) and the Arrow lookup tables of
+    its ID sets (each quarter's would otherwise stay cached). After ingest: the
+    quarters' ID sets themselves and the header DOBs, which the next files of a
+    quarter reuse until then. Each time the memory freed is returned to the
+    system (Arrow's pool and the C heap keep it for reuse unless asked), so that
+    the next file, or DuckDB's models step, does not stack on top of it.
     """
     import pyarrow as pa
 
-    forget_id_sets()
     forget_id_lookups()
-    forget_header_dobs()
+    if forget_ids:
+        forget_id_sets()
+        forget_header_dobs()
     gc.collect()
     pa.default_memory_pool().release_unused()
     _trim_c_heap()

@@ -302,8 +302,7 @@ def _read_plain_csv(path: Path, spec: Extract | None) -> pd.DataFrame | None:
     lone CR, a row with more or fewer cells than the header, ...): ``_read_csv``
     then reads it, and reports its problems, exactly as before.
     """
-    raw = path.read_bytes()
-    first = _plain_header(raw)
+    first = _plain_header(path.read_bytes())  # the bytes are let go before DuckDB reads
     if first is None:
         return None
     written = [name.strip() for name in next(csv.reader([first]))]
