@@ -174,9 +174,10 @@ def unique_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 def no_case_variants(series: pd.Series) -> pd.Series:
     """True unless the ID has another spelling in the file differing only in letter case."""
-    # Each distinct spelling is lowered once; rows find theirs by factorize code.
+    # Each distinct spelling is lowered once, in Arrow (no Python string per ID);
+    # rows find theirs by factorize code.
     codes, spellings = factorized(series)
-    lowered = pd.Series(spellings, dtype=object).str.lower()
+    lowered = pd.Series(pd.array(spellings, dtype=TEXT)).str.lower()
     clashing = lowered.duplicated(keep=False).to_numpy()
     passed = np.ones(len(series), dtype=bool)
     present = codes >= 0  # blank IDs pass, as ~isin did

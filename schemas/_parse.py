@@ -133,6 +133,6 @@ def parse_frame(
                     }
                 )
             )
-    frame = pd.DataFrame(typed, index=text.index)
+    frame = pd.DataFrame(typed, index=text.index, copy=False)  # no copy of the columns
     found = pd.concat(faults, ignore_index=True) if faults else pd.DataFrame(columns=FAULT_COLUMNS)
     return frame, found

@@ -20,6 +20,10 @@ SQL_DIR = REPO_ROOT / "sql"
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_MARTS_DIR = "data/marts"
 DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+# While extracts are ingested, DuckDB's memory is capped lower: what it caches then
+# is blocks it has already written, which it can read back, and the room is the
+# Python side's, validating the largest file (see pipeline.extracts.ingest).
+INGEST_DUCKDB_MEMORY_LIMIT = "512MB"
 
 # spec/extracts.md: reference files sit in this folder of the raw drop, quarters beside it.
 REFERENCE_FOLDER = "reference"

@@ -75,7 +75,7 @@ def build_ingest_asset() -> dg.AssetsDefinition:
         rejects_dir = Path(warehouse.database).parent / "rejects"
         problems: list[str] = []
         failed: set[str] = set()
-        with warehouse.get_connection() as con, releasing_memory():
+        with warehouse.get_connection() as con, releasing_memory(con):
             for extract in ordered:
                 if extract.table not in selected:
                     continue

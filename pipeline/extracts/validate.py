@@ -153,7 +153,16 @@ def validate_extract(
     _require_columns(spec, frame, file)
     notes = _empty_notes(spec, frame, file)
     # Every cell as TEXT, whoever built the frame (a reader, a test, a script).
-    text = frame.reindex(columns=list(spec.loaded_columns)).apply(as_text)
+    # copy=False: the reader's Arrow columns are used as they are, not copied (a
+    # million-row file's text is hundreds of MB).
+    text = pd.DataFrame(
+        {
+            name: as_text(frame[name]) if name in frame else pd.Series(None, index=frame.index)
+            for name in spec.loaded_columns
+        },
+        index=frame.index,
+        copy=False,
+    )
     try:
         typed, type_faults = parse_frame(text, spec.schema, spec.date_format)
         type_faults["severity"] = spec.severity
@@ -165,7 +174,8 @@ def validate_extract(
     faults = _combine(spec, type_faults, check_faults)
     with using_context(context):
         faults = _with_file_faults(spec, faults, text)
-    valid = typed.drop(index=faults["row_number"].dropna().unique())
+    faulty = faults["row_number"].dropna().unique()
+    valid = typed.drop(index=faulty) if len(faulty) else typed
     return ValidationResult(spec, file, faults, valid, len(frame), notes)
 
 
@@ -224,7 +234,7 @@ def _empty_notes(spec: Extract, frame: pd.DataFrame, file: str) -> list[str]:
 def _schema_faults(spec: Extract, typed: pd.DataFrame) -> pd.DataFrame:
     """Pandera's failure cases as (row_number, column_name, rule, severity) rows."""
     try:
-        spec.schema.validate(typed, lazy=True)
+        spec.schema.validate(typed, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     else:
