@@ -11,26 +11,17 @@ either implementation shows as a named disagreement.
 
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+from benchfixtures import load_pandas_baseline
 
 from pipeline.core.periods import Quarter
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "raw"
-
-
-def _baseline():
-    spec = importlib.util.spec_from_file_location(
-        "pandas_baseline", REPO / "bench" / "pandas_baseline.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _direction(now: Decimal | None, then: Decimal | None, polarity: str) -> str | None:
@@ -47,7 +38,7 @@ def _direction(now: Decimal | None, then: Decimal | None, polarity: str) -> str 
 @pytest.fixture(scope="module")
 def baseline() -> dict[tuple[str, str], dict]:
     """(quarter, code) -> the baseline's figures, RAG and directions of travel."""
-    module = _baseline()
+    module = load_pandas_baseline()
     keys = sorted(p.name for p in SAMPLE.iterdir() if Quarter.is_key(p.name))
     catalogue = module.read_extract(SAMPLE / "reference", "indicators").set_index("CODE")
     figures = {

@@ -6,28 +6,19 @@ from the files in data/raw, and compared with shared/reference/known-figures.md.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from benchfixtures import load_pandas_baseline
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 
 
-def _load_baseline():
-    spec = importlib.util.spec_from_file_location(
-        "pandas_baseline", ROOT / "bench" / "pandas_baseline.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-baseline = _load_baseline()
+baseline = load_pandas_baseline()
 
 
 @pytest.fixture(scope="module")
