@@ -72,7 +72,12 @@ def _runs(home: Path) -> list[dg.DagsterRun]:
 
 
 def _start_in_background(base: Path, env: dict, quarter: str) -> subprocess.Popen:
-    """`scorecard run &` from a script (SIGINT ignored), returned once its run is under way."""
+    """`scorecard run &` from a script (SIGINT ignored), returned paused in mid-run.
+
+    The command is paused (SIGSTOP) after its first finished step, so that it is
+    still running when the test stops it however fast the run is (at sample scale
+    a quarter takes about as long as a second command takes to start and refuse).
+    """
     command = subprocess.Popen(
         _command(base, quarter),
         env=env,
@@ -84,12 +89,15 @@ def _start_in_background(base: Path, env: dict, quarter: str) -> subprocess.Pope
     )
     assert f"Running {quarter}" in command.stdout.readline()
     command.stdout.readline()  # its first finished step
+    command.send_signal(signal.SIGSTOP)
     return command
 
 
 def _stop(command: subprocess.Popen, stop: signal.Signals) -> int:
+    """Send ``stop`` to the paused command, let it go on, and return its exit code."""
     try:
         command.send_signal(stop)
+        command.send_signal(signal.SIGCONT)  # ``stop`` is handled first, in mid-run
         return command.wait(TIMEOUT)
     finally:
         if command.poll() is None:
