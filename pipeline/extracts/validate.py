@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from pipeline.extracts.readers import ExtractError
 from pipeline.extracts.registry import Extract, get_extract
-from schemas._common import Severity, as_text, forget_factorized, python_values
+from schemas._common import TEXT, Severity, as_text, forget_factorized, python_values
 from schemas._parse import parse_frame
 from schemas.context import ValidationContext, using_context
 
@@ -157,7 +157,7 @@ def validate_extract(
     # million-row file's text is hundreds of MB).
     text = pd.DataFrame(
         {
-            name: as_text(frame[name]) if name in frame else pd.Series(None, index=frame.index)
+            name: as_text(frame[name]) if name in frame else pd.Series(None, frame.index, TEXT)
             for name in spec.loaded_columns
         },
         index=frame.index,
